@@ -1,0 +1,173 @@
+"""`antt-map`: build the demo store, query views and start the dashboard.
+
+Library errors become one Vietnamese line on stderr and exit code 2; nothing a user
+can cause ends in a traceback (pass --debug to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from geodata.errors import AnttError
+from geodata.store import resolve_store
+from geodata.view import METRICS
+from loaders.errors import LoaderError
+
+APP = Path(__file__).with_name("app.py")
+
+
+def _add_store(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--store",
+        help="kho dữ liệu: đường dẫn GeoPackage (mặc định: $ANTT_STORE, nếu không có thì data/antt.gpkg)",
+    )
+
+
+def _add_view(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--metric", default="model_count", help=f"chỉ tiêu: {', '.join(METRICS)}")
+    p.add_argument("--level", default="province", help="cấp hiển thị: province, district, commune")
+    p.add_argument("--year", type=_year, help="một năm (thay cho --from/--to)")
+    p.add_argument("--from", dest="year_from", type=_year, help="năm đầu kỳ")
+    p.add_argument("--to", dest="year_to", type=_year, help="năm cuối kỳ")
+    p.add_argument(
+        "--types", default="", help="loại mô hình, cách nhau bởi dấu ';' (mặc định: tất cả)"
+    )
+    p.add_argument("--area", default="", help="mã tỉnh/huyện/xã (mặc định: toàn quốc)")
+
+
+def _year(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"năm '{text}' không hợp lệ: cần một số, ví dụ 2020"
+        ) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="antt-map", description="Bản đồ mô hình tự quản về an ninh trật tự."
+    )
+    parser.add_argument("--debug", action="store_true", help="hiện traceback đầy đủ khi có lỗi")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="dựng kho GeoPackage mẫu (ranh giới xấp xỉ + dữ liệu mẫu)")
+    demo.add_argument("--out", help="tệp .gpkg cần tạo (mặc định: như --store)")
+    _add_store(demo)
+    demo.add_argument("--report", help="ghi danh sách các sửa chữa ranh giới ra tệp CSV")
+
+    query = sub.add_parser("query", help="tính một khung nhìn và in bảng số liệu")
+    _add_store(query)
+    _add_view(query)
+    query.add_argument("--csv", action="store_true", help="in dạng CSV")
+
+    serve = sub.add_parser("serve", help="mở bảng điều khiển (dựng kho mẫu nếu chưa có)")
+    _add_store(serve)
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--headless", action="store_true", help="không tự mở trình duyệt")
+    return parser
+
+
+def _cmd_demo(args) -> int:
+    from geodata.build import build_demo_store
+
+    out = args.out or resolve_store(args.store)
+    report = build_demo_store(out, progress=lambda m: print(m, file=sys.stderr, flush=True))
+    print(f"Đã tạo kho {report.path} trong {report.seconds:.1f} giây.")
+    for r in report.counts.itertuples():
+        print(f"  {r.version:8} {r.level:9} {r.units:6} đơn vị")
+    print(f"  {report.models} mô hình mẫu, {report.status_rows} dòng trạng thái xã.")
+    rep = report.repairs
+    print(f"Sửa chữa khi dựng ranh giới: {len(rep)} trường hợp")
+    for (version, text), g in rep.groupby(["version", "repair"]):
+        examples = ", ".join(g["name"].head(3))
+        print(f"  {version}: {len(g):4} × {text} (ví dụ: {examples})")
+    if args.report:
+        rep.to_csv(args.report, index=False, encoding="utf-8-sig")
+        print(f"Danh sách đầy đủ: {args.report}")
+    return 0
+
+
+def view_from_args(args):
+    from geodata.view import MapView
+
+    year_to = args.year or args.year_to
+    year_from = args.year or args.year_from or year_to
+    if year_to is None:
+        from geodata.query import data_years
+        from geodata.store import GpkgStore
+
+        year_to = data_years(GpkgStore.open(args.store))[1]
+        year_from = year_from or year_to
+    types = tuple(t.strip() for t in args.types.split(";") if t.strip())
+    return MapView(args.metric, args.level, year_from, year_to, types, args.area)
+
+
+def _cmd_query(args) -> int:
+    from geodata.query import query_view
+    from geodata.store import GpkgStore
+
+    store = GpkgStore.open(args.store)
+    result = query_view(store, view_from_args(args))
+    cols = [
+        "code",
+        "name",
+        "value",
+        "n_communes",
+        "model_count",
+        "model_units",
+        "certified_count",
+        "certified_share",
+        "hotspot_count",
+        "transitioned_count",
+    ]
+    out = result.rows[cols]
+    if args.csv:
+        out.to_csv(sys.stdout, index=False)
+    else:
+        print(
+            f"{result.view.metric_info.label} — {result.area_name} — {result.view.period_label} "
+            f"({result.version.version})"
+        )
+        print(out.to_string(index=False))
+        for note in result.notes:
+            print(f"Ghi chú: {note}")
+    return 0
+
+
+def _cmd_serve(args) -> int:
+    from geodata.build import build_demo_store
+
+    store = Path(resolve_store(args.store)).resolve()
+    if not store.exists():
+        print(f"Chưa có kho dữ liệu {store}: dựng kho mẫu lần đầu…", file=sys.stderr, flush=True)
+        build_demo_store(store, progress=lambda m: print(m, file=sys.stderr, flush=True))
+    env = {**os.environ, "ANTT_STORE": str(store)}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port)]
+    if args.headless:
+        cmd += ["--server.headless", "true"]
+    return subprocess.call(cmd, env=env, cwd=APP.parent)
+
+
+COMMANDS = {"demo": _cmd_demo, "query": _cmd_query, "serve": _cmd_serve}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (AnttError, LoaderError) as err:
+        if args.debug:
+            raise
+        print(f"Lỗi: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Domain core: schema, store, boundary versions, aggregation. Knows nothing of Streamlit."""

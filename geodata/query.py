@@ -1,0 +1,311 @@
+"""The core query: a view in, one row per displayed unit with its numbers out.
+
+Answers "how many, where, when" for any metric, level, period, model types and area,
+on the boundary version valid at the end of the period; figures recorded on another
+version are carried to it through the crosswalk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from geodata.errors import ViewError
+from geodata.schema import (
+    ADMIN_UNITS,
+    BOUNDARY_VERSIONS,
+    COMMUNE_STATUS,
+    LEVEL_LABELS_VI,
+    LEVELS,
+    MODELS,
+    UNIT_CROSSWALK,
+    BoundaryVersion,
+)
+from geodata.versions import carry_codes, carry_status, version_for_period, versions_from_table
+from geodata.view import MapView
+
+NUMBER_COLUMNS = (
+    "n_communes",
+    "area_km2",
+    "model_count",
+    "model_units",
+    "members",
+    "model_density",
+    "models_per_commune",
+    "communes_with_status",
+    "certified_count",
+    "certified_share",
+    "hotspot_count",
+    "transitioned_count",
+    "transitioned_share",
+)
+
+
+@dataclass(frozen=True)
+class ViewResult:
+    """Numbers of a view. `rows` has one row per unit of `level` in the area, keyed by
+    (`version`, `code`), with `value` = the view's metric and every other number."""
+
+    view: MapView
+    version: BoundaryVersion
+    area_name: str
+    area_level: str | None
+    rows: pd.DataFrame
+    notes: tuple[str, ...] = field(default=())
+
+    def totals(self) -> dict[str, float]:
+        """Figures of the whole area (sums, and shares recomputed from the sums)."""
+        return _totals(self.rows)
+
+
+def data_years(store) -> tuple[int, int]:
+    """First and last year the store has figures for: from the first year with commune
+    status (models may have started earlier) to the last year with status or models."""
+    s = store.table(COMMUNE_STATUS, columns=("year",))["year"]
+    m = store.table(MODELS, columns=("start_year",))["start_year"]
+    if s.empty and m.empty:
+        raise ViewError("Kho dữ liệu chưa có số liệu mô hình hay trạng thái xã nào.")
+    first = int(s.min()) if len(s) else int(m.min())
+    return first, int(max(s.max() if len(s) else m.max(), m.max() if len(m) else s.max()))
+
+
+def resolve_area(units: pd.DataFrame, code: str, version: str) -> pd.Series | None:
+    """The unit an area code names in one version (coarsest level first), or None."""
+    if not code:
+        return None
+    for level in LEVELS:
+        hit = units[(units["level"] == level) & (units["code"] == code)]
+        if len(hit):
+            return hit.iloc[0]
+    raise ViewError(
+        f"Mã địa bàn '{code}' không có trong phiên bản ranh giới {version}. "
+        "Kiểm tra lại mã, hoặc chọn kỳ phù hợp với mã (mã cũ trước 01/07/2025, mã mới sau đó)."
+    )
+
+
+def query_view(store, view: MapView) -> ViewResult:
+    """Compute a view.
+
+    Raises
+    ------
+    ViewError
+        Unknown area code, a period outside the data, or a level the period's
+        boundary version does not have (districts after 1 July 2025).
+    """
+    first, last = data_years(store)
+    if view.year_from < first or view.year_to > last:
+        raise ViewError(
+            f"Kỳ {view.year_from}–{view.year_to} nằm ngoài dữ liệu: kho có số liệu từ {first} đến {last}."
+        )
+    version = version_for_period(versions_from_table(store.table(BOUNDARY_VERSIONS)), view.year_to)
+    if view.level not in version.levels:
+        raise ViewError(
+            f"Cấp {LEVEL_LABELS_VI[view.level]} không có trong phiên bản ranh giới {version.version}: "
+            "từ 01/07/2025 chính quyền địa phương chỉ còn hai cấp (tỉnh và xã). "
+            "Chọn cấp tỉnh hoặc xã, hoặc một kỳ trước năm 2025."
+        )
+    units = store.units(version.version)
+    area = resolve_area(units, view.area, version.version)
+    area_level = None if area is None else str(area["level"])
+    if area_level and LEVELS.index(view.level) < LEVELS.index(area_level):
+        raise ViewError(
+            f"Không thể hiển thị cấp {LEVEL_LABELS_VI[view.level]} bên trong "
+            f"{area['name']} ({LEVEL_LABELS_VI[area_level]}): chọn cấp nhỏ hơn hoặc bằng địa bàn."
+        )
+
+    communes = units[units["level"] == "commune"].copy()
+    communes["unit"] = _display_key(communes, view.level)
+    communes = _in_area(communes, area)
+    shown = units[units["level"] == view.level]
+    shown = shown[shown["code"].isin(communes["unit"])]
+
+    notes: list[str] = []
+    crosswalk = store.table(UNIT_CROSSWALK)
+    old_areas = store.table(ADMIN_UNITS, "level = 'commune'", (), ("version", "code", "area_km2"))
+    models = _models_in_view(store, view, version.version, crosswalk, old_areas, notes)
+    status = _status_in_view(store, view.year_to, version.version, crosswalk, old_areas, notes)
+
+    per_commune = communes[["code", "unit", "area_km2"]].merge(
+        models, left_on="code", right_on="commune_code", how="left"
+    )
+    agg = per_commune.groupby("unit").agg(
+        model_count=("model_count", "sum"),
+        model_units=("model_units", "sum"),
+        members=("members", "sum"),
+    )
+    sc = communes[["code", "unit"]].merge(status, on="code", how="left")
+    sagg = sc.groupby("unit").agg(
+        n_communes=("code", "size"),
+        communes_with_status=("certified", "count"),
+        certified_count=("certified", "sum"),
+        hotspot_count=("hotspot", "sum"),
+        transitioned_count=("transitioned", "sum"),
+    )
+    rows = shown[
+        [
+            "version",
+            "level",
+            "code",
+            "name",
+            "short_name",
+            "unit_type",
+            "parent_code",
+            "province_code",
+            "area_km2",
+        ]
+    ].merge(agg, left_on="code", right_index=True, how="left")
+    rows = rows.merge(sagg, left_on="code", right_index=True, how="left")
+    rows = _derive(rows)
+    rows["value"] = rows[view.metric]
+    rows = rows.sort_values("code").reset_index(drop=True)
+    return ViewResult(
+        view,
+        version,
+        "Toàn quốc" if area is None else str(area["name"]),
+        area_level,
+        rows,
+        tuple(notes),
+    )
+
+
+def _display_key(communes: pd.DataFrame, level: str) -> pd.Series:
+    if level == "province":
+        return communes["province_code"]
+    if level == "district":
+        return communes["parent_code"]
+    return communes["code"]
+
+
+def _in_area(communes: pd.DataFrame, area: pd.Series | None) -> pd.DataFrame:
+    if area is None:
+        return communes
+    level, code = area["level"], area["code"]
+    if level == "province":
+        return communes[communes["province_code"] == code]
+    if level == "district":
+        return communes[communes["parent_code"] == code]
+    return communes[communes["code"] == code]
+
+
+def _models_in_view(
+    store, view: MapView, version: str, crosswalk, communes_all, notes
+) -> pd.DataFrame:
+    """Active models of the period per commune of `version` (count, units, members)."""
+    m = store.table(
+        MODELS,
+        "start_year <= ? AND (end_year IS NULL OR end_year >= ?)",
+        (view.year_to, view.year_from),
+    )
+    if view.model_types:
+        known = set(store.table(MODELS)["model_type"].unique())
+        unknown = [t for t in view.model_types if t not in known]
+        if unknown:
+            raise ViewError(f"Loại mô hình không có trong dữ liệu: {', '.join(unknown)}.")
+        m = m[m["model_type"].isin(view.model_types)]
+    codes = m["commune_code"].copy()
+    other = m["version"] != version
+    if other.any():
+        from_areas = _areas(
+            communes_all, crosswalk["from_version"].iat[0] if len(crosswalk) else version
+        )
+        forward = bool((crosswalk["to_version"] == version).any())
+        codes[other] = carry_codes(
+            m.loc[other, "commune_code"], crosswalk, from_areas, forward
+        ).to_numpy()
+        lost = int(codes[other].isna().sum())
+        notes.append(
+            f"{int(other.sum()) - lost} mô hình ghi theo mã đơn vị cũ được chuyển sang {version} qua bảng chuyển đổi."
+        )
+        if lost:
+            notes.append(f"{lost} mô hình không chuyển được sang {version} và không được tính.")
+    m = m.assign(commune_code=codes).dropna(subset=["commune_code"])
+    return (
+        m.groupby("commune_code")
+        .agg(
+            model_count=("model_id", "size"),
+            model_units=("model_units", "sum"),
+            members=("members", "sum"),
+        )
+        .reset_index()
+    )
+
+
+def _areas(communes_all: pd.DataFrame, version: str) -> pd.Series:
+    c = communes_all[communes_all["version"] == version]
+    return pd.Series(c["area_km2"].to_numpy(), index=c["code"].to_numpy())
+
+
+def _status_in_view(store, year: int, version: str, crosswalk, communes_all, notes) -> pd.DataFrame:
+    """Status at the end of `year` per commune of `version`, carried when recorded on
+    the older version only."""
+    s = store.table(COMMUNE_STATUS, "year = ?", (year,))
+    own = s[s["version"] == version][["code", "certified", "hotspot", "transitioned"]]
+    old = s[s["version"] != version]
+    if len(old) and len(crosswalk) and (crosswalk["to_version"] == version).any():
+        carried = carry_status(
+            old, crosswalk, _areas(communes_all, crosswalk["from_version"].iat[0])
+        )
+        carried = carried[~carried["code"].isin(own["code"])]
+        if len(carried):
+            notes.append(
+                f"Trạng thái {len(carried)} xã năm {year} được chuyển từ đơn vị cũ qua bảng chuyển đổi."
+            )
+        own = pd.concat([own, carried], ignore_index=True)
+    return own
+
+
+def _derive(rows: pd.DataFrame) -> pd.DataFrame:
+    r = rows.copy()
+    for c in ("model_count", "model_units", "members"):
+        r[c] = r[c].fillna(0).astype(int)
+    r["n_communes"] = r["n_communes"].fillna(0).astype(int)
+    r["communes_with_status"] = r["communes_with_status"].fillna(0).astype(int)
+    has_status = r["communes_with_status"] > 0
+    for c in ("certified_count", "hotspot_count", "transitioned_count"):
+        r[c] = r[c].where(has_status).astype("Float64")
+    r["model_density"] = np.where(r["area_km2"] > 0, r["model_count"] / r["area_km2"] * 100, np.nan)
+    r["models_per_commune"] = np.where(
+        r["n_communes"] > 0, r["model_count"] / r["n_communes"], np.nan
+    )
+    r["certified_share"] = (
+        r["certified_count"] / r["communes_with_status"].where(has_status) * 100
+    ).astype(float)
+    hs = r["hotspot_count"].astype(float)
+    r["transitioned_share"] = np.where(
+        hs > 0, r["transitioned_count"].astype(float) / hs * 100, np.nan
+    )
+    for c in ("certified_count", "hotspot_count", "transitioned_count"):
+        r[c] = r[c].astype(float)
+    return r
+
+
+def _totals(rows: pd.DataFrame) -> dict[str, float]:
+    t = {
+        c: float(rows[c].sum())
+        for c in (
+            "n_communes",
+            "area_km2",
+            "model_count",
+            "model_units",
+            "members",
+            "communes_with_status",
+            "certified_count",
+            "hotspot_count",
+            "transitioned_count",
+        )
+    }
+    t["model_density"] = t["model_count"] / t["area_km2"] * 100 if t["area_km2"] else float("nan")
+    t["models_per_commune"] = (
+        t["model_count"] / t["n_communes"] if t["n_communes"] else float("nan")
+    )
+    t["certified_share"] = (
+        t["certified_count"] / t["communes_with_status"] * 100
+        if t["communes_with_status"]
+        else float("nan")
+    )
+    t["transitioned_share"] = (
+        t["transitioned_count"] / t["hotspot_count"] * 100 if t["hotspot_count"] else float("nan")
+    )
+    return t

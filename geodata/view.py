@@ -1,0 +1,96 @@
+"""The view spec: one immutable value that says what a map shows.
+
+The sidebar builds it, the URL round-trips it, the map and the exports render it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from geodata.errors import ViewError
+from geodata.schema import LEVELS
+
+MetricKind = Literal["models", "status"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str  # Vietnamese, for titles and legends
+    unit: str  # shown after numbers
+    kind: MetricKind
+    is_share: bool = False
+
+
+METRICS: dict[str, Metric] = {
+    m.key: m
+    for m in (
+        Metric("model_count", "Số mô hình tự quản về ANTT", "mô hình", "models"),
+        Metric("model_units", "Số đơn vị mô hình", "đơn vị", "models"),
+        Metric("model_density", "Mật độ mô hình", "mô hình/100 km²", "models"),
+        Metric("models_per_commune", "Số mô hình bình quân mỗi xã", "mô hình/xã", "models"),
+        Metric("certified_count", "Số xã đạt chuẩn an ninh trật tự", "xã", "status"),
+        Metric("certified_share", "Tỷ lệ xã đạt chuẩn an ninh trật tự", "%", "status", True),
+        Metric("hotspot_count", "Số xã trọng điểm, phức tạp về ANTT", "xã", "status"),
+        Metric("transitioned_count", "Số xã trọng điểm đã chuyển hóa", "xã", "status"),
+        Metric("transitioned_share", "Tỷ lệ xã trọng điểm đã chuyển hóa", "%", "status", True),
+    )
+}
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What a map shows.
+
+    Parameters
+    ----------
+    metric : key of `METRICS`.
+    level : display level, "province", "district" or "commune".
+    year_from, year_to : the period, whole years, inclusive. Status metrics show the
+        state at the end of `year_to`; model metrics count models active at any time
+        in the period.
+    model_types : model types to count; empty means all (model metrics only).
+    area : code of the province, district or commune to show ("" = whole country),
+        in the boundary version of the period.
+    """
+
+    metric: str = "model_count"
+    level: str = "province"
+    year_from: int = 2026
+    year_to: int = 2026
+    model_types: tuple[str, ...] = field(default=())
+    area: str = ""
+
+    def __post_init__(self) -> None:
+        if self.metric not in METRICS:
+            raise ViewError(
+                f"Chỉ tiêu '{self.metric}' không tồn tại; chọn một trong: {', '.join(METRICS)}."
+            )
+        if self.level not in LEVELS:
+            raise ViewError(
+                f"Cấp hiển thị '{self.level}' không hợp lệ; chọn một trong: {', '.join(LEVELS)}."
+            )
+        for name in ("year_from", "year_to"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ViewError(f"Năm '{value}' không hợp lệ: cần một số nguyên, ví dụ 2020.")
+        if self.year_from > self.year_to:
+            raise ViewError(
+                f"Khoảng thời gian {self.year_from}–{self.year_to} không hợp lệ: năm đầu lớn hơn năm cuối."
+            )
+        object.__setattr__(self, "model_types", tuple(sorted(set(self.model_types))))
+        object.__setattr__(self, "area", str(self.area or "").strip())
+
+    @property
+    def metric_info(self) -> Metric:
+        return METRICS[self.metric]
+
+    def with_(self, **changes) -> MapView:
+        return replace(self, **changes)
+
+    @property
+    def period_label(self) -> str:
+        if self.year_from == self.year_to:
+            return f"năm {self.year_to}"
+        return f"{self.year_from}–{self.year_to}"

@@ -1,0 +1,1 @@
+"""Readers for what users and reference packages bring, returning validated tables."""
