@@ -1,24 +1,459 @@
-"""Streamlit entry point (started by `antt-map serve`)."""
+"""The dashboard page (started by `antt-map serve`). Thin: widgets -> view spec ->
+geodata -> render."""
 
 from __future__ import annotations
 
-import streamlit as st
+import os
+import re
+from pathlib import Path
 
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import state as S
+from dashboard.assets import ensure_static_assets
+from dashboard.figures import cards, previous_totals
+from dashboard.map_view import BaseLayers, base_map, values_layer, values_payload
+from dashboard.tables import ranking, to_csv_bytes, to_xlsx_bytes
+from geodata.classify import SCHEMES, classify, palette_for
+from geodata.display import display_layers, encode_layer
 from geodata.errors import AnttError
-from geodata.query import data_years, query_view
+from geodata.names import fold
+from geodata.query import ViewResult, active_models, data_years, query_view
+from geodata.schema import LEVEL_LABELS_VI, LEVELS
 from geodata.store import GpkgStore, resolve_store
 from geodata.view import METRICS, MapView
 
-st.set_page_config(page_title="Bản đồ mô hình tự quản về ANTT", layout="wide")
-st.title("Bản đồ mô hình tự quản về an ninh trật tự")
+METRIC_ORDER = (
+    "model_count",
+    "model_density",
+    "certified_count",
+    "certified_share",
+    "transitioned_count",
+    "transitioned_share",
+    "hotspot_count",
+    "model_units",
+    "models_per_commune",
+)
+LEVEL_NAMES = {"province": "Tỉnh/thành phố", "district": "Huyện/quận", "commune": "Xã/phường"}
 
-try:
-    store = GpkgStore.open(resolve_store())
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str, mtime_ns: int) -> GpkgStore:
+    return GpkgStore.open(path)
+
+
+def get_store() -> GpkgStore:
+    path = Path(resolve_store()).resolve()
+    if not path.exists():
+        GpkgStore.open(path)  # raises the "build it with antt-map demo" message
+    return _store(str(path), path.stat().st_mtime_ns)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _base_layers(
+    path: str,
+    mtime_ns: int,
+    version: str,
+    level: str,
+    area_code: str,
+    area_level: str | None,
+    approximate: bool,
+) -> BaseLayers:
+    store = _store(path, mtime_ns)
+    area = {"code": area_code, "level": area_level} if area_code else None
+    layers = display_layers(store, version, level, area)
+    q = layers.band.quantum_deg
+    return BaseLayers(
+        units_doc=encode_layer(layers.units, q, ("code", "name")),
+        outlines_doc=encode_layer(layers.outlines, q)
+        if layers.outlines is not None and len(layers.outlines)
+        else None,
+        bounds=tuple(tuple(float(x) for x in c) for c in layers.bounds),
+        show_archipelagos=area is None,
+        approximate=approximate,
+        border_weight=0.0
+        if len(layers.units) > 2000
+        else (0.3 if len(layers.units) > 300 else 0.8),
+    )
+
+
+def _units(store: GpkgStore, version: str):
+    return store.units(version)
+
+
+def finer_level(levels: tuple[str, ...], level: str) -> str:
+    i = LEVELS.index(level)
+    for cand in LEVELS[i + 1 :]:
+        if cand in levels:
+            return cand
+    return level
+
+
+def go_to_area(store, view: MapView, code: str, area_level: str | None, levels) -> None:
+    """Drill into an area: the area filter follows and the level goes one step finer."""
+    if not code:
+        S.set_view(store, view.with_(area="", level="province"))
+        return
+    level = finer_level(levels, area_level) if area_level else view.level
+    S.set_view(store, view.with_(area=code, level=level))
+
+
+# ------------------------------------------------------------------ sidebar
+
+
+def sidebar(store: GpkgStore, view: MapView, result: ViewResult) -> None:
     first, last = data_years(store)
-    metric = st.sidebar.selectbox("Chỉ tiêu", list(METRICS), format_func=lambda k: METRICS[k].label)
-    year = st.sidebar.slider("Năm", first, last, last)
-    result = query_view(store, MapView(metric, "province", year, year))
-    st.caption(f"{result.area_name} — {result.view.period_label} — ranh giới {result.version.version}")
-    st.dataframe(result.rows[["code", "name", "value"]], hide_index=True)
-except AnttError as err:
-    st.error(str(err))
+    units = _units(store, result.version.version)
+    levels = result.version.levels
+    ss = st.session_state
+    area_row = None
+    if view.area:
+        hit = units[units["code"] == view.area]
+        area_row = (
+            hit.sort_values("level", key=lambda s: s.map(LEVELS.index)).iloc[0]
+            if len(hit)
+            else None
+        )
+
+    # widgets follow the view (set before they are drawn)
+    ss[S.W_METRIC] = view.metric
+    ss[S.W_MODE] = S.MODE_ONE if view.year_from == view.year_to else S.MODE_RANGE
+    ss[S.W_YEAR] = view.year_to
+    ss[S.W_YEARS] = (view.year_from, view.year_to)
+    ss[S.W_TYPES] = list(view.model_types)
+    ss[S.W_LEVEL] = view.level
+    ss[S.W_SCHEME] = view.scheme
+    ss[S.W_K] = view.k
+    prov, dist = "", ""
+    if area_row is not None:
+        prov = area_row["province_code"]
+        if area_row["level"] == "district":
+            dist = area_row["code"]
+        elif area_row["level"] == "commune" and "district" in levels:
+            dist = area_row["parent_code"]
+    ss[S.W_PROVINCE] = prov
+    ss[S.W_DISTRICT] = dist
+
+    def from_widgets() -> None:
+        if ss[S.W_MODE] == S.MODE_ONE:
+            y0 = y1 = int(ss[S.W_YEAR])
+        else:
+            y0, y1 = (int(y) for y in ss[S.W_YEARS])
+        S.set_view(
+            store,
+            view.with_(
+                metric=ss[S.W_METRIC],
+                year_from=y0,
+                year_to=y1,
+                model_types=tuple(ss[S.W_TYPES]),
+                level=ss[S.W_LEVEL],
+                scheme=ss[S.W_SCHEME],
+                k=int(ss[S.W_K]),
+            ),
+        )
+
+    def on_province() -> None:
+        code = ss[S.W_PROVINCE]
+        go_to_area(store, view, code, "province" if code else None, levels)
+
+    def on_district() -> None:
+        code = ss[S.W_DISTRICT] or ss[S.W_PROVINCE]
+        go_to_area(store, view, code, "district" if ss[S.W_DISTRICT] else "province", levels)
+
+    def on_pick() -> None:
+        pick = ss.get(S.W_PICK) or ""
+        if pick:
+            level, code = pick.split(":", 1)
+            go_to_area(store, view, code, level, levels)
+            ss[S.W_SEARCH] = ""
+
+    sb = st.sidebar
+    sb.header("Bộ lọc")
+    sb.selectbox(
+        "Chỉ tiêu",
+        METRIC_ORDER,
+        key=S.W_METRIC,
+        on_change=from_widgets,
+        format_func=lambda k: METRICS[k].label,
+    )
+    sb.radio(
+        "Thời gian",
+        (S.MODE_ONE, S.MODE_RANGE),
+        key=S.W_MODE,
+        horizontal=True,
+        on_change=from_widgets,
+    )
+    if ss[S.W_MODE] == S.MODE_ONE:
+        sb.slider("Năm", first, last, key=S.W_YEAR, on_change=from_widgets)
+    else:
+        sb.slider("Từ năm – đến năm", first, last, key=S.W_YEARS, on_change=from_widgets)
+    types = sorted(store.table("models", columns=("model_type",))["model_type"].unique())
+    is_model_metric = METRICS[view.metric].kind == "models"
+    sb.multiselect(
+        "Loại mô hình",
+        types,
+        key=S.W_TYPES,
+        on_change=from_widgets,
+        placeholder="Tất cả các loại",
+        disabled=not is_model_metric,
+        help=None if is_model_metric else "Chỉ áp dụng cho các chỉ tiêu về mô hình.",
+    )
+
+    sb.subheader("Địa bàn")
+    query = sb.text_input(
+        "Tìm theo tên (gõ có dấu hoặc không dấu)", key=S.W_SEARCH, placeholder="ví dụ: hoa binh"
+    )
+    if query.strip():
+        q = fold(query)
+        hits = units[units["name"].map(fold).str.contains(re.escape(q), regex=True)]
+        hits = hits.sort_values(
+            ["level", "name"], key=lambda s: s.map(LEVELS.index) if s.name == "level" else s
+        )
+        hits = hits.drop_duplicates("code").head(40)
+        if len(hits):
+            options = [""] + [f"{r.level}:{r.code}" for r in hits.itertuples()]
+            names = {
+                f"{r.level}:{r.code}": f"{r.name} ({LEVEL_LABELS_VI[r.level]}, mã {r.code})"
+                for r in hits.itertuples()
+            }
+            sb.selectbox(
+                f"Kết quả ({len(hits)})",
+                options,
+                key=S.W_PICK,
+                on_change=on_pick,
+                format_func=lambda o: "— chọn một kết quả —" if not o else names[o],
+            )
+        else:
+            sb.caption(
+                f"Không tìm thấy địa bàn nào khớp với “{query}” trong {result.version.version}."
+            )
+
+    provinces = units[units["level"] == "province"].sort_values("name")
+    pnames = dict(zip(provinces["code"], provinces["name"], strict=True))
+    sb.selectbox(
+        "Tỉnh/thành phố",
+        ["", *provinces["code"]],
+        key=S.W_PROVINCE,
+        on_change=on_province,
+        format_func=lambda c: "Toàn quốc" if not c else pnames[c],
+    )
+    if "district" in levels and ss[S.W_PROVINCE]:
+        d = units[
+            (units["level"] == "district") & (units["parent_code"] == ss[S.W_PROVINCE])
+        ].sort_values("name")
+        dnames = dict(zip(d["code"], d["name"], strict=True))
+        sb.selectbox(
+            "Huyện/quận",
+            ["", *d["code"]],
+            key=S.W_DISTRICT,
+            on_change=on_district,
+            format_func=lambda c: "Toàn tỉnh" if not c else dnames[c],
+        )
+    elif "district" not in levels:
+        sb.caption(
+            "Từ 01/07/2025 chính quyền địa phương còn hai cấp (tỉnh, xã): "
+            "không còn cấp huyện để lọc hay hiển thị."
+        )
+    if area_row is not None and area_row["level"] == "commune":
+        sb.caption(f"Đang xem: {area_row['name']}")
+
+    area_level = None if area_row is None else area_row["level"]
+    allowed = [
+        lv for lv in levels if area_level is None or LEVELS.index(lv) >= LEVELS.index(area_level)
+    ]
+    sb.radio(
+        "Cấp hiển thị",
+        allowed,
+        key=S.W_LEVEL,
+        on_change=from_widgets,
+        horizontal=True,
+        format_func=lambda lv: LEVEL_NAMES[lv],
+    )
+    sb.subheader("Phân lớp")
+    sb.selectbox(
+        "Cách phân lớp",
+        list(SCHEMES),
+        key=S.W_SCHEME,
+        on_change=from_widgets,
+        format_func=lambda s: SCHEMES[s],
+    )
+    sb.slider("Số lớp", 3, 7, key=S.W_K, on_change=from_widgets)
+    sb.checkbox(
+        "Hiện vị trí các mô hình (gom cụm)",
+        key=S.W_POINTS,
+        disabled=area_level not in ("district", "commune"),
+        help="Bật được khi địa bàn là một huyện hoặc một xã.",
+    )
+
+
+# ------------------------------------------------------------------ page
+
+
+def model_points(store, result: ViewResult) -> list[list]:
+    m = active_models(store, result.view, result.version.version)
+    communes = set(
+        store.units(result.version.version, "commune").pipe(
+            lambda u: u[u["code"].isin(_area_communes(store, result))]
+        )["code"]
+    )
+    m = m[m["commune_code"].isin(communes)].dropna(subset=["lon", "lat"])
+    return [
+        [float(r.lat), float(r.lon), f"{r.name} ({r.model_type}, từ {r.start_year})"]
+        for r in m.itertuples()
+    ]
+
+
+def _area_communes(store, result: ViewResult) -> set[str]:
+    units = store.units(result.version.version, "commune")
+    key = {"province": "province_code", "district": "parent_code", "commune": "code"}[
+        result.area_level
+    ]
+    return set(units.loc[units[key] == result.view.area, "code"])
+
+
+def render(store: GpkgStore) -> None:
+    _first, last = data_years(store)
+    view = S.init_view(store, MapView(year_from=last, year_to=last))
+    result = query_view(store, view)
+    sidebar(store, view, result)
+    view = st.session_state[S.VIEW]
+    if view != result.view:
+        result = query_view(store, view)
+
+    metric = view.metric_info
+    st.title("Bản đồ mô hình tự quản về an ninh trật tự")
+    types = (
+        ", ".join(view.model_types)
+        if view.model_types and metric.kind == "models"
+        else "tất cả các loại mô hình"
+    )
+    st.markdown(
+        f"**{metric.label}** — {result.area_name} — {view.period_label} · "
+        f"cấp {LEVEL_LABELS_VI[view.level]} · {types if metric.kind == 'models' else 'trạng thái cuối kỳ'}"
+    )
+    for msg in st.session_state.get(S.MESSAGES, []):
+        st.warning(msg, icon="⚠️")
+    if result.version.is_approximate:
+        st.info(
+            "Ranh giới trên bản đồ là **ranh giới xấp xỉ** dựng từ tâm xã (dữ liệu mẫu), "
+            "không phải ranh giới chính thức; số liệu là **dữ liệu mẫu**.",
+            icon="ℹ️",
+        )
+
+    path = Path(store.path)
+    base = _base_layers(
+        str(path),
+        path.stat().st_mtime_ns,
+        result.version.version,
+        view.level,
+        view.area,
+        result.area_level,
+        result.version.is_approximate,
+    )
+    classes = classify(result.rows["value"], view.scheme, view.k, palette_for(view.metric))
+    payload = values_payload(result, classes)
+    points = (
+        model_points(store, result)
+        if (st.session_state.get(S.W_POINTS) and result.area_level in ("district", "commune"))
+        else None
+    )
+
+    col_map, col_figs = st.columns([7, 3], gap="medium")
+    with col_map:
+        fmap = base_map(
+            base, os.environ.get("ANTT_TILE_URL"), os.environ.get("ANTT_TILE_ATTRIBUTION", "")
+        )
+        out = st_folium(
+            fmap,
+            key="map",
+            height=640,
+            width="stretch",
+            returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
+            feature_group_to_add=values_layer(payload, points),
+        )
+        st.caption(
+            "Nhấp vào một đơn vị để xem chi tiết bên trong. Ranh giới in đậm: tỉnh/thành phố."
+        )
+        handle_click(store, view, result, base, out)
+    with col_figs:
+        prev = previous_totals(store, result)
+        for card in cards(result, prev):
+            st.markdown(card_html(card), unsafe_allow_html=True)
+        if view.area and st.button("⬆ Về toàn quốc", width="stretch"):
+            S.set_view(store, view.with_(area="", level="province"))
+            st.rerun()
+        for note in result.notes:
+            st.caption(note)
+
+    st.subheader("Xếp hạng các đơn vị")
+    table = ranking(result)
+    st.dataframe(table, hide_index=True, width="stretch", height=320)
+    title = f"{metric.label} — {result.area_name} — {view.period_label}"
+    stem = f"xep-hang_{view.metric}_{view.area or 'toan-quoc'}_{view.year_from}-{view.year_to}"
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button("Tải CSV", to_csv_bytes(table), f"{stem}.csv", "text/csv", on_click="ignore")
+    c2.download_button(
+        "Tải Excel (XLSX)",
+        lambda: to_xlsx_bytes(table, title),
+        f"{stem}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+    )
+    S.write_url(st.session_state[S.VIEW])
+
+
+def card_html(card) -> str:
+    """A figure card that never truncates its value (st.metric cuts long values)."""
+    import html as _h
+
+    delta = ""
+    if card.delta:
+        colour = (
+            "#1a7f37"
+            if card.delta.startswith("+")
+            else ("#b42318" if card.delta.startswith("−") else "#555")
+        )
+        delta = f'<div style="color:{colour};font-size:0.9rem">{_h.escape(card.delta)}</div>'
+    return (
+        f'<div class="antt-card" title="{_h.escape(card.help)}" style="border:1px solid #e3e6ea;'
+        f'border-radius:8px;padding:8px 12px;margin-bottom:10px">'
+        f'<div style="font-size:0.85rem;color:#444">{_h.escape(card.label)}</div>'
+        f'<div class="antt-card-value" style="font-size:1.45rem;font-weight:600;line-height:1.3">'
+        f"{_h.escape(card.value)}</div>{delta}</div>"
+    )
+
+
+CODE_IN_TOOLTIP = re.compile(r"Mã:\s*(\d+)")
+
+
+def handle_click(store, view: MapView, result: ViewResult, base: BaseLayers, out) -> None:
+    """Drill into the clicked unit (once per click)."""
+    if not out:
+        return
+    count = out.get("last_object_clicked_count") or 0
+    tip = out.get("last_object_clicked_tooltip") or ""
+    ident = (base.key, count)
+    if count <= 0 or st.session_state.get(S.CLICK_SEEN) == ident:
+        return
+    st.session_state[S.CLICK_SEEN] = ident
+    match = CODE_IN_TOOLTIP.search(tip)
+    if not match or match.group(1) not in set(result.rows["code"]):
+        return
+    code = match.group(1)
+    if code == view.area:
+        return
+    go_to_area(store, view, code, view.level, result.version.levels)
+    st.rerun()
+
+
+def main() -> None:
+    st.set_page_config(page_title="Bản đồ mô hình tự quản về ANTT", page_icon="🗺️", layout="wide")
+    ensure_static_assets()
+    try:
+        render(get_store())
+    except AnttError as err:
+        st.error(str(err), icon="🚫")
+
+
+main()

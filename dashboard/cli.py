@@ -147,7 +147,24 @@ def _cmd_serve(args) -> int:
         print(f"Chưa có kho dữ liệu {store}: dựng kho mẫu lần đầu…", file=sys.stderr, flush=True)
         build_demo_store(store, progress=lambda m: print(m, file=sys.stderr, flush=True))
     env = {**os.environ, "ANTT_STORE": str(store)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port)]
+    from dashboard.assets import ensure_static_assets
+
+    ensure_static_assets()
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.port",
+        str(args.port),
+        "--server.enableStaticServing",
+        "true",
+        "--server.enableWebsocketCompression",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     if args.headless:
         cmd += ["--server.headless", "true"]
     return subprocess.call(cmd, env=env, cwd=APP.parent)

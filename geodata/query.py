@@ -85,8 +85,11 @@ def resolve_area(units: pd.DataFrame, code: str, version: str) -> pd.Series | No
     )
 
 
-def query_view(store, view: MapView) -> ViewResult:
+def query_view(store, view: MapView, version: str | None = None) -> ViewResult:
     """Compute a view.
+
+    `version` forces the boundary version (e.g. to compare a previous period on the
+    current units); by default it is the one valid at the end of the period.
 
     Raises
     ------
@@ -99,7 +102,14 @@ def query_view(store, view: MapView) -> ViewResult:
         raise ViewError(
             f"Kỳ {view.year_from}–{view.year_to} nằm ngoài dữ liệu: kho có số liệu từ {first} đến {last}."
         )
-    version = version_for_period(versions_from_table(store.table(BOUNDARY_VERSIONS)), view.year_to)
+    versions = versions_from_table(store.table(BOUNDARY_VERSIONS))
+    if version is None:
+        version = version_for_period(versions, view.year_to)
+    else:
+        named = [v for v in versions if v.version == version]
+        if not named:
+            raise ViewError(f"Phiên bản ranh giới '{version}' không có trong kho.")
+        version = named[0]
     if view.level not in version.levels:
         raise ViewError(
             f"Cấp {LEVEL_LABELS_VI[view.level]} không có trong phiên bản ranh giới {version.version}: "
@@ -124,7 +134,7 @@ def query_view(store, view: MapView) -> ViewResult:
     notes: list[str] = []
     crosswalk = store.table(UNIT_CROSSWALK)
     old_areas = store.table(ADMIN_UNITS, "level = 'commune'", (), ("version", "code", "area_km2"))
-    models = _models_in_view(store, view, version.version, crosswalk, old_areas, notes)
+    models = _models_in_view(store, view, version.version, notes)
     status = _status_in_view(store, view.year_to, version.version, crosswalk, old_areas, notes)
 
     per_commune = communes[["code", "unit", "area_km2"]].merge(
@@ -189,17 +199,19 @@ def _in_area(communes: pd.DataFrame, area: pd.Series | None) -> pd.DataFrame:
     return communes[communes["code"] == code]
 
 
-def _models_in_view(
-    store, view: MapView, version: str, crosswalk, communes_all, notes
+def active_models(
+    store, view: MapView, version: str, notes: list[str] | None = None
 ) -> pd.DataFrame:
-    """Active models of the period per commune of `version` (count, units, members)."""
+    """Models active in the view's period and types, one row each, with `commune_code`
+    carried to `version` when they were registered on another boundary version."""
+    notes = notes if notes is not None else []
     m = store.table(
         MODELS,
         "start_year <= ? AND (end_year IS NULL OR end_year >= ?)",
         (view.year_to, view.year_from),
     )
     if view.model_types:
-        known = set(store.table(MODELS)["model_type"].unique())
+        known = set(store.table(MODELS, columns=("model_type",))["model_type"].unique())
         unknown = [t for t in view.model_types if t not in known]
         if unknown:
             raise ViewError(f"Loại mô hình không có trong dữ liệu: {', '.join(unknown)}.")
@@ -207,6 +219,10 @@ def _models_in_view(
     codes = m["commune_code"].copy()
     other = m["version"] != version
     if other.any():
+        crosswalk = store.table(UNIT_CROSSWALK)
+        communes_all = store.table(
+            ADMIN_UNITS, "level = 'commune'", (), ("version", "code", "area_km2")
+        )
         from_areas = _areas(
             communes_all, crosswalk["from_version"].iat[0] if len(crosswalk) else version
         )
@@ -220,7 +236,12 @@ def _models_in_view(
         )
         if lost:
             notes.append(f"{lost} mô hình không chuyển được sang {version} và không được tính.")
-    m = m.assign(commune_code=codes).dropna(subset=["commune_code"])
+    return m.assign(commune_code=codes).dropna(subset=["commune_code"])
+
+
+def _models_in_view(store, view: MapView, version: str, notes) -> pd.DataFrame:
+    """Active models of the period per commune of `version` (count, units, members)."""
+    m = active_models(store, view, version, notes)
     return (
         m.groupby("commune_code")
         .agg(
@@ -230,6 +251,11 @@ def _models_in_view(
         )
         .reset_index()
     )
+
+
+def _n(value: int) -> str:
+    """Thousands grouped the Vietnamese way (4.778)."""
+    return f"{value:,}".replace(",", ".")
 
 
 def _areas(communes_all: pd.DataFrame, version: str) -> pd.Series:

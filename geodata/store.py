@@ -11,7 +11,7 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -49,6 +49,8 @@ class GpkgStore:
     """Read access to a validated GeoPackage store."""
 
     path: Path
+    # Tables read once per file version: a filter change re-reads nothing from disk.
+    _cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
     def open(cls, location: str | os.PathLike | None = None) -> GpkgStore:
@@ -93,11 +95,14 @@ class GpkgStore:
         self, name: str, where: str = "", params: tuple = (), columns: tuple[str, ...] = ()
     ) -> pd.DataFrame:
         """A non-spatial table (or the attributes of a layer), optionally filtered."""
-        cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
-        sql = f'SELECT {cols} FROM "{name}"' + (f" WHERE {where}" if where else "")
-        with _connect(self.path) as conn:
-            df = pd.read_sql(sql, conn, params=params)
-        return df.drop(columns=["fid", "geom", "geometry"], errors="ignore")
+        key = (name, where, params, columns, self.path.stat().st_mtime_ns)
+        if key not in self._cache:
+            cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+            sql = f'SELECT {cols} FROM "{name}"' + (f" WHERE {where}" if where else "")
+            with _connect(self.path) as conn:
+                df = pd.read_sql(sql, conn, params=params)
+            self._cache[key] = df.drop(columns=["fid", "geom", "geometry"], errors="ignore")
+        return self._cache[key].copy(deep=False)
 
     def units(self, version: str, level: str | None = None) -> pd.DataFrame:
         """Attributes of the admin units of one version (no geometry: fast)."""

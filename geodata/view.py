@@ -53,6 +53,7 @@ class MapView:
     model_types : model types to count; empty means all (model metrics only).
     area : code of the province, district or commune to show ("" = whole country),
         in the boundary version of the period.
+    scheme, k : classification of the choropleth (see `geodata.classify.SCHEMES`).
     """
 
     metric: str = "model_count"
@@ -61,6 +62,8 @@ class MapView:
     year_to: int = 2026
     model_types: tuple[str, ...] = field(default=())
     area: str = ""
+    scheme: str = "quantiles"
+    k: int = 5
 
     def __post_init__(self) -> None:
         if self.metric not in METRICS:
@@ -79,6 +82,14 @@ class MapView:
             raise ViewError(
                 f"Khoảng thời gian {self.year_from}–{self.year_to} không hợp lệ: năm đầu lớn hơn năm cuối."
             )
+        from geodata.classify import SCHEMES
+
+        if self.scheme not in SCHEMES:
+            raise ViewError(
+                f"Cách phân lớp '{self.scheme}' không hợp lệ; chọn một trong: {', '.join(SCHEMES)}."
+            )
+        if not isinstance(self.k, int) or not 2 <= self.k <= 9:
+            raise ViewError(f"Số lớp '{self.k}' không hợp lệ: cần từ 2 đến 9.")
         object.__setattr__(self, "model_types", tuple(sorted(set(self.model_types))))
         object.__setattr__(self, "area", str(self.area or "").strip())
 

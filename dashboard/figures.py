@@ -1,0 +1,72 @@
+"""Key figures of a view with the change from the previous period (no Streamlit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard.format import fmt_decimal, fmt_delta, fmt_int
+from geodata.errors import ViewError
+from geodata.query import ViewResult, data_years, query_view
+from geodata.view import METRICS
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str
+    value: str
+    delta: str | None
+    help: str
+
+
+def previous_totals(store, result: ViewResult) -> dict | None:
+    """Totals of the period of the same length just before, on the same units, or None
+    when it falls before the data."""
+    v = result.view
+    n = v.year_to - v.year_from + 1
+    first, _ = data_years(store)
+    if v.year_from - n < first:
+        return None
+    prev = v.with_(year_from=v.year_from - n, year_to=v.year_to - n)
+    try:
+        return query_view(store, prev, version=result.version.version).totals()
+    except ViewError:
+        return None
+
+
+def cards(result: ViewResult, prev: dict | None) -> list[Card]:
+    t = result.totals()
+    p = prev or {}
+    before = f"so với kỳ trước ({result.view.year_from - (result.view.year_to - result.view.year_from + 1)}"
+    before += (
+        f"–{result.view.year_from - 1})" if result.view.year_to > result.view.year_from else ")"
+    )
+    share = METRICS["certified_share"]
+    tshare = METRICS["transitioned_share"]
+    return [
+        Card(
+            "Mô hình tự quản về ANTT",
+            fmt_int(t["model_count"]),
+            fmt_delta(t["model_count"], p.get("model_count")),
+            f"Số mô hình hoạt động trong kỳ; {before}.",
+        ),
+        Card(
+            "Đơn vị mô hình",
+            fmt_int(t["model_units"]),
+            fmt_delta(t["model_units"], p.get("model_units")),
+            f"Tổng số đơn vị mô hình (bản nhân rộng ở từng nơi); {before}.",
+        ),
+        Card(
+            "Xã đạt chuẩn an ninh trật tự",
+            f"{fmt_int(t['certified_count'])} xã đạt chuẩn / {fmt_int(t['communes_with_status'])} "
+            f"({fmt_decimal(t['certified_share'])}%)",
+            fmt_delta(t["certified_share"], p.get("certified_share"), share),
+            f"Số xã đạt chuẩn ANTT trên tổng số xã có số liệu, cuối năm {result.view.year_to}; {before}.",
+        ),
+        Card(
+            "Xã trọng điểm đã chuyển hóa",
+            f"{fmt_int(t['transitioned_count'])} đã chuyển hóa / {fmt_int(t['hotspot_count'])} trọng điểm "
+            f"({fmt_decimal(t['transitioned_share'])}%)",
+            fmt_delta(t["transitioned_share"], p.get("transitioned_share"), tshare),
+            f"Xã đã được chuyển hóa trên tổng số xã từng là trọng điểm, phức tạp về ANTT; {before}.",
+        ),
+    ]

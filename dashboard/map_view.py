@@ -1,0 +1,225 @@
+"""The interactive map as Folium objects, without Streamlit.
+
+`base_map` holds what changes rarely (geometry of the shown level and area, outlines,
+archipelago labels, view bounds) and is sent to the browser once; `values_layer` holds
+what every filter change alters (colour class and tooltip per unit code, the legend,
+model points) and is sent as streamlit-folium's dynamic feature group, so a filter
+change never re-sends geometry and never remounts the map.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+from branca.element import Element
+from folium.elements import MacroElement
+from jinja2 import Template
+
+from dashboard.assets import CLUSTER_CSS, CLUSTER_JS, LEAFLET_CSS, LEAFLET_JS
+from dashboard.format import fmt_number
+from geodata.classify import NO_DATA_COLOUR, Classes
+from geodata.islands import ARCHIPELAGOS
+from geodata.query import ViewResult
+
+MAP_SCRIPT = Path(__file__).with_name("map_script.js").read_text(encoding="utf-8")
+
+CSS = """
+<style>
+.leaflet-container { background: #eef3f7; font-family: "DejaVu Sans", Arial, sans-serif; }
+.antt-legend { background: rgba(255,255,255,.93); padding: 6px 9px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 18px; max-width: 260px; }
+.antt-legend .sw { display: inline-block; width: 16px; height: 12px; margin-right: 6px;
+  vertical-align: middle; border: 1px solid #999; }
+.antt-legend .ttl { font-weight: bold; margin-bottom: 3px; }
+.antt-note { background: #fff4ce; border: 1px solid #d8b600; padding: 4px 8px; font-size: 12px;
+  border-radius: 4px; max-width: 340px; }
+.antt-archipelago { width: 0; height: 0; }
+.antt-archipelago span { display: block; transform: translate(-50%, -100%); text-align: center;
+  color: #1f4e79; font-size: 12px; font-weight: bold; white-space: nowrap;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
+</style>
+"""
+
+
+class OfflineMap(folium.Map):
+    """A Folium map whose Leaflet (and marker-cluster) files are served by this app."""
+
+    default_js = LEAFLET_JS + CLUSTER_JS
+    default_css = LEAFLET_CSS + CLUSTER_CSS
+
+
+class _Script(MacroElement):
+    """Raw JavaScript placed in the map script; MAP_VAR becomes the map's variable."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
+
+    def __init__(self, js: str):
+        super().__init__()
+        self._name = "AnttScript"
+        self.js = js
+
+    def render(self, **kwargs):
+        parent = self._parent
+        while parent is not None and not isinstance(parent, folium.Map):
+            parent = getattr(parent, "_parent", None)
+        if parent is not None:
+            self.js = self.js.replace("MAP_VAR", parent.get_name())
+        super().render(**kwargs)
+
+
+@dataclass(frozen=True)
+class BaseLayers:
+    """Everything the base map needs; built once per (version, level, area) and cached."""
+
+    units_doc: str
+    outlines_doc: str | None
+    bounds: tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east))
+    show_archipelagos: bool
+    approximate: bool
+    border_weight: float = 0.6  # 0 for thousands of units at national zoom: fills stay readable
+
+    @property
+    def key(self) -> str:
+        h = hashlib.sha1(self.units_doc.encode())
+        h.update((self.outlines_doc or "").encode())
+        return h.hexdigest()[:16]
+
+
+APPROXIMATE_NOTE = (
+    "⚠ Ranh giới xấp xỉ (dựng từ tâm xã), không phải ranh giới chính thức. Số liệu mẫu."
+)
+
+
+def archipelago_labels() -> tuple[list[dict], list[dict]]:
+    """Island dots and one label per archipelago, centred above its northernmost island."""
+    owners = {"Hoàng Sa": "Đà Nẵng", "Trường Sa": "Khánh Hòa"}
+    dots, labels = [], []
+    for name, islands in ARCHIPELAGOS.items():
+        dots += [{"lat": lat, "lon": lon} for _, lat, lon in islands]
+        lat = max(i[1] for i in islands) + 0.35
+        lon = sum(i[2] for i in islands) / len(islands)
+        labels.append({"lat": lat, "lon": lon, "label": f"Quần đảo {name}<br>({owners[name]})"})
+    return dots, labels
+
+
+def base_map(
+    base: BaseLayers, tile_url: str | None = None, tile_attribution: str = ""
+) -> folium.Map:
+    """The constant part of the map (see module docstring)."""
+    m = OfflineMap(
+        location=(16.0, 106.5),
+        zoom_start=5,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=False,
+        zoom_snap=0.25,
+    )
+    if tile_url:
+        folium.TileLayer(
+            tiles=tile_url, attr=tile_attribution or "Bản đồ nền nội bộ", name="Bản đồ nền"
+        ).add_to(m)
+    m.get_root().header.add_child(Element(CSS))
+    dots, labels = archipelago_labels() if base.show_archipelagos else ([], [])
+    setup = {
+        "unitsDoc": json.loads(base.units_doc),
+        "outlinesDoc": json.loads(base.outlines_doc) if base.outlines_doc else None,
+        "islandLabels": dots,
+        "archipelagos": labels,
+        "noteHtml": html.escape(APPROXIMATE_NOTE) if base.approximate else "",
+        "unitWeight": base.border_weight,
+    }
+    js = (
+        "window.antt = window.antt || {}; Object.assign(window.antt, "
+        + json.dumps(setup, separators=(",", ":"), ensure_ascii=False)
+        + ");\n"
+        + MAP_SCRIPT
+    )
+    _Script(js).add_to(m)
+    m.fit_bounds([list(base.bounds[0]), list(base.bounds[1])])
+    return m
+
+
+def tooltip_html(row, result: ViewResult) -> str:
+    """Name, code and the numbers of one unit (the click handler reads the code)."""
+    metric = result.view.metric_info
+    lines = [
+        f"<b>{html.escape(str(row['name']))}</b>",
+        f"Mã: {row['code']}",
+        f"{metric.label}: <b>{fmt_number(row['value'], metric)}</b>",
+        f"Số mô hình: {fmt_number(row['model_count'])} · đơn vị mô hình: {fmt_number(row['model_units'])}",
+    ]
+    if row["communes_with_status"] > 0:
+        lines.append(
+            f"Xã đạt chuẩn ANTT: {fmt_number(row['certified_count'])}/{int(row['n_communes'])}"
+        )
+        lines.append(
+            f"Xã trọng điểm: {fmt_number(row['hotspot_count'])}, đã chuyển hóa: "
+            f"{fmt_number(row['transitioned_count'])}"
+        )
+    return "<br>".join(lines)
+
+
+def legend_html(result: ViewResult, classes: Classes) -> str:
+    metric = result.view.metric_info
+    title = (
+        f"{metric.label} ({metric.unit})" if metric.unit not in ("%",) else f"{metric.label} (%)"
+    )
+    parts = [
+        f'<div class="ttl">{html.escape(title)}<br>{html.escape(result.view.period_label)}</div>'
+    ]
+    lo = classes.low
+    for colour, hi in zip(classes.colours, classes.breaks, strict=True):
+        label = (
+            fmt_number(hi, metric)
+            if classes.exact
+            else f"{fmt_number(lo, metric)} – {fmt_number(hi, metric)}"
+        )
+        parts.append(f'<div><span class="sw" style="background:{colour}"></span>{label}</div>')
+        lo = hi
+    parts.append(
+        f'<div><span class="sw" style="background:{NO_DATA_COLOUR}"></span>Không có số liệu</div>'
+    )
+    return "".join(parts)
+
+
+def values_payload(result: ViewResult, classes: Classes) -> dict:
+    """Small per-filter data for the map: class and tooltip per unit code, legend."""
+    rows = {
+        str(r["code"]): [int(b), tooltip_html(r, result)]
+        for r, b in zip(result.rows.to_dict("records"), classes.bins, strict=True)
+    }
+    legend = legend_html(result, classes)
+    key = hashlib.sha1(json.dumps([rows, legend], ensure_ascii=False).encode()).hexdigest()[:16]
+    return {
+        "rows": rows,
+        "colours": list(classes.colours),
+        "noData": NO_DATA_COLOUR,
+        "legendHtml": legend,
+        "key": key,
+    }
+
+
+def values_layer(payload: dict, points: list[list] | None = None) -> folium.FeatureGroup:
+    """The dynamic part: restyles the base layer; optional clustered model points
+    given as [lat, lon, tooltip] rows."""
+    fg = folium.FeatureGroup(name="Số liệu", control=False)
+    js = (
+        "window.antt = window.antt || {}; window.antt.pending = "
+        + json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        + "; if (window.antt.apply) { window.antt.apply(window.antt.pending); }\n"
+    )
+    if points:
+        js += (
+            "(function(){ var cl = L.markerClusterGroup({showCoverageOnHover: false});"
+            " var pts = " + json.dumps(points, separators=(",", ":"), ensure_ascii=False) + ";"
+            " pts.forEach(function(p){ L.circleMarker([p[0], p[1]], {radius: 5, color: '#b30000',"
+            " weight: 1, fillColor: '#ff6f00', fillOpacity: 0.9}).bindTooltip(p[2]).addTo(cl); });"
+            " cl.addTo(MAP_VAR); window.antt.points = cl; })();\n"
+        )
+    _Script(js).add_to(fg)
+    return fg

@@ -1,0 +1,58 @@
+"""Session-state keys and the view <-> widgets <-> URL plumbing, in one place.
+
+The view spec in `st.session_state[VIEW]` is the single source of truth: widgets are
+set from it before they are drawn, their callbacks write it, and the URL is written
+from it at the end of every run.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geodata.query import query_view
+from geodata.view import MapView
+from geodata.view_params import repair_view, view_from_params, view_to_params
+
+VIEW = "view"
+MESSAGES = "messages"
+CLICK_SEEN = "click_seen"
+
+W_METRIC = "w_metric"
+W_MODE = "w_mode"
+W_YEAR = "w_year"
+W_YEARS = "w_years"
+W_TYPES = "w_types"
+W_SEARCH = "w_search"
+W_PICK = "w_pick"
+W_PROVINCE = "w_province"
+W_DISTRICT = "w_district"
+W_LEVEL = "w_level"
+W_SCHEME = "w_scheme"
+W_K = "w_k"
+W_POINTS = "w_points"
+
+MODE_ONE = "Một năm"
+MODE_RANGE = "Khoảng nhiều năm"
+
+
+def init_view(store, default: MapView) -> MapView:
+    """The session's view: from the URL on the first run, then from session state."""
+    if VIEW not in st.session_state:
+        view, msgs = view_from_params(dict(st.query_params), store, default)
+        st.session_state[VIEW] = view
+        st.session_state[MESSAGES] = msgs
+    return st.session_state[VIEW]
+
+
+def set_view(store, view: MapView) -> MapView:
+    """Store a view after repairing what the store cannot show (messages kept for the page)."""
+    repaired, msgs = repair_view(store, view, [], query_view)
+    st.session_state[VIEW] = repaired
+    st.session_state[MESSAGES] = msgs
+    return repaired
+
+
+def write_url(view: MapView) -> None:
+    params = view_to_params(view)
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
