@@ -164,6 +164,38 @@ def tooltip_html(row, result: ViewResult) -> str:
     return "<br>".join(lines)
 
 
+COUNT_METRICS = (
+    "model_count",
+    "model_units",
+    "certified_count",
+    "hotspot_count",
+    "transitioned_count",
+)
+
+
+def class_labels(classes: Classes, metric) -> list[str]:
+    """Readable class ranges: whole numbers for counts ('0', '1', '3 – 11'), value
+    ranges with decimals for rates and shares."""
+    labels, lo = [], classes.low
+    for i, hi in enumerate(classes.breaks):
+        if metric.key in COUNT_METRICS:
+            start = int(lo) if i == 0 else int(lo) + 1
+            end = int(hi)
+            labels.append(
+                fmt_number(end, metric)
+                if classes.exact or start >= end
+                else f"{fmt_number(start, metric)} – {fmt_number(end, metric)}"
+            )
+        else:
+            labels.append(
+                fmt_number(hi, metric)
+                if classes.exact
+                else f"{fmt_number(lo, metric)} – {fmt_number(hi, metric)}"
+            )
+        lo = hi
+    return labels
+
+
 def legend_html(result: ViewResult, classes: Classes) -> str:
     metric = result.view.metric_info
     title = (
@@ -172,15 +204,8 @@ def legend_html(result: ViewResult, classes: Classes) -> str:
     parts = [
         f'<div class="ttl">{html.escape(title)}<br>{html.escape(result.view.period_label)}</div>'
     ]
-    lo = classes.low
-    for colour, hi in zip(classes.colours, classes.breaks, strict=True):
-        label = (
-            fmt_number(hi, metric)
-            if classes.exact
-            else f"{fmt_number(lo, metric)} – {fmt_number(hi, metric)}"
-        )
+    for colour, label in zip(classes.colours, class_labels(classes, metric), strict=True):
         parts.append(f'<div><span class="sw" style="background:{colour}"></span>{label}</div>')
-        lo = hi
     parts.append(
         f'<div><span class="sw" style="background:{NO_DATA_COLOUR}"></span>Không có số liệu</div>'
     )

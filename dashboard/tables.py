@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+from openpyxl.styles import Font
 
 from geodata.query import ViewResult
 
@@ -49,7 +50,7 @@ def to_xlsx_bytes(table: pd.DataFrame, title: str) -> bytes:
         table.to_excel(xw, index=False, sheet_name="Xếp hạng", startrow=2)
         ws = xw.sheets["Xếp hạng"]
         ws["A1"] = title
-        ws["A1"].font = ws["A1"].font.copy(bold=True, size=13)
+        ws["A1"].font = Font(bold=True, size=13)
         for col in ws.columns:
             width = max(len(str(c.value or "")) for c in col[2:]) + 2
             ws.column_dimensions[col[0].column_letter].width = min(max(width, 8), 45)

@@ -70,18 +70,31 @@ def _breaks(data: np.ndarray, scheme: str, k: int) -> tuple[float, ...]:
 
     import mapclassify
 
-    if scheme == "quantiles":
-        result = mapclassify.Quantiles(data, k=k)
-    elif scheme == "equal_interval":
-        result = mapclassify.EqualInterval(data, k=k)
+    if scheme in ("quantiles", "equal_interval"):
+        cls = mapclassify.Quantiles if scheme == "quantiles" else mapclassify.EqualInterval
+        with warnings.catch_warnings():
+            # "Not enough unique values… setting k": fewer classes is the right answer
+            warnings.simplefilter("ignore", UserWarning)
+            result = cls(data, k=k)
     else:
-        ordered = np.sort(data)
-        if len(ordered) > JENKS_SAMPLE:
-            idx = np.unique(np.linspace(0, len(ordered) - 1, JENKS_SAMPLE).round().astype(int))
-            ordered = ordered[idx]
+        full = np.sort(data)
+        sample = full
+        if len(full) > JENKS_SAMPLE:
+            idx = np.unique(np.linspace(0, len(full) - 1, JENKS_SAMPLE).round().astype(int))
+            sample = full[idx]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "Numba not installed"
-            result = mapclassify.FisherJenks(ordered, k=min(k, len(np.unique(ordered))))
+            result = mapclassify.FisherJenks(sample, k=min(k, len(np.unique(sample))))
+        breaks = np.unique(result.bins)
+        # A break found on the sample sits at a sampled value; the unsampled values
+        # between it and the next sampled one may belong to either class, so put the
+        # break at the widest gap among them.
+        for i, b in enumerate(breaks[:-1]):
+            above = sample[sample > b]
+            if len(above):
+                seg = full[(full >= b) & (full <= above[0])]
+                breaks[i] = seg[int(np.argmax(np.diff(seg)))]
+        return tuple(float(b) for b in np.unique(breaks))
     return tuple(float(b) for b in np.unique(result.bins))
 
 

@@ -1,0 +1,126 @@
+"""Start the dashboard on a free localhost port and drive it with Debian's Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`antt-map serve` in a subprocess; its output is kept to explain a failed start."""
+
+    def __init__(self, store: Path, log: Path):
+        self.port = free_port()
+        self.url = f"http://localhost:{self.port}"
+        self.log = log
+        self._fh = open(log, "w")  # noqa: SIM115 (closed in stop())
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dashboard.cli",
+                "serve",
+                "--store",
+                str(store),
+                "--headless",
+                "--port",
+                str(self.port),
+            ],
+            stdout=self._fh,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"server not ready after {timeout}s: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._fh.close()
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if not path:
+        raise RuntimeError(
+            "Debian's chromium is not installed: apt-get install chromium (bash .ci/run does)"
+        )
+    return path
+
+
+class OfflineGuard:
+    """Aborts and records every request to a host other than this machine."""
+
+    def __init__(self, page):
+        self.blocked: list[str] = []
+        page.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        host = urlparse(url).hostname
+        if url.startswith(("data:", "blob:")) or host in ("localhost", "127.0.0.1"):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+
+def map_frame(page, not_key: str | None = None, timeout: float = 60):
+    """The map's iframe once values were applied (and differ from `not_key`)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                key = frame.evaluate("() => window.antt && window.antt.appliedKey")
+            except Exception:  # frame detached while the page reruns
+                continue
+            if key and key != not_key:
+                return frame, key
+        time.sleep(0.2)
+    raise AssertionError("the map was not drawn in time")
+
+
+def wait_for(predicate, timeout: float = 30, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -1,0 +1,134 @@
+"""The real page in headless Chromium, fully offline (every other host is blocked)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.browser_support import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    OfflineGuard,
+    Server,
+    chromium_path,
+    map_frame,
+    wait_for,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(demo_build, tmp_path_factory):
+    ARTIFACTS.mkdir(exist_ok=True)
+    srv = Server(demo_build.path, tmp_path_factory.mktemp("srv") / "server.log")
+    try:
+        srv.wait_ready()
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1000})
+    pg = ctx.new_page()
+    guard = OfflineGuard(pg)
+    yield pg
+    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    ctx.close()
+    assert guard.blocked == [], f"requests to other hosts: {guard.blocked[:5]}"
+
+
+def _drawn(frame) -> int:
+    return frame.evaluate("() => window.antt.drawnCount()")
+
+
+def _legend(frame) -> str:
+    return frame.evaluate("() => window.antt.legend.getContainer().innerText")
+
+
+def _cards(page) -> list[str]:
+    return page.locator(".antt-card-value").all_inner_texts()
+
+
+@pytest.mark.parametrize(
+    "query,count",
+    [
+        ("from=2020&to=2020&level=province", 63),
+        ("from=2026&to=2026&level=province", 34),
+        ("from=2020&to=2020&level=commune", 10040),
+    ],
+)
+def test_map_draws_every_unit(server, page, query, count):
+    page.goto(f"{server.url}/?{query}")
+    frame, _ = map_frame(page)
+    assert frame.evaluate("() => window.antt.units.getLayers().length") == count
+    assert wait_for(lambda: _drawn(frame) == count, what=f"{count} drawn shapes")
+    assert "Quần đảo Hoàng Sa" in frame.inner_text(
+        "body"
+    ) and "Quần đảo Trường Sa" in frame.inner_text("body")
+    assert "Ranh giới xấp xỉ" in frame.inner_text("body")
+
+
+def test_period_change_updates_legend_figures_and_url(server, page, browser):
+    page.goto(f"{server.url}/?from=2020&to=2020&metric=model_count")
+    frame, key = map_frame(page)
+    legend, cards = _legend(frame), _cards(page)
+    assert "năm 2020" in legend
+    slider = page.get_by_role("slider").first
+    slider.focus()
+    slider.press("ArrowLeft")  # 2020 -> 2019
+    frame, _key2 = map_frame(page, not_key=key)
+    wait_for(lambda: "năm 2019" in _legend(frame), what="legend for 2019")
+    assert _legend(frame) != legend
+    wait_for(lambda: _cards(page) != cards, what="figures to change")
+    href = lambda: page.evaluate("() => location.href")  # noqa: E731 (page.url lags pushState)
+    url = wait_for(lambda: href() if "to=2019" in href() else None, what="URL with to=2019")
+
+    # a copied URL opens the same map, filters and figures
+    other = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+    guard = OfflineGuard(other)
+    other.goto(url)
+    frame2, _ = map_frame(other)
+    assert _legend(frame2) == _legend(frame)
+    wait_for(lambda: _cards(other) == _cards(page), what="same figures in the copied URL")
+    other.screenshot(path=str(ARTIFACTS / "copied_url.png"))
+    other.context.close()
+    assert guard.blocked == []
+
+
+def test_clicking_a_province_drills_into_it(server, page):
+    page.goto(f"{server.url}/?from=2020&to=2020&metric=certified_share")
+    frame, key = map_frame(page)
+    wait_for(lambda: _drawn(frame) == 63, what="63 provinces")
+    x, y = frame.evaluate(
+        """() => { const l = window.antt.units.getLayers().find(x => x.options.code === '17');
+                   const p = window.antt.map.latLngToContainerPoint(l.getBounds().getCenter());
+                   return [p.x, p.y]; }"""
+    )
+    box = frame.frame_element().bounding_box()
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    time.sleep(0.3)
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    wait_for(lambda: "area=17" in page.evaluate("() => location.href"), what="area=17 in the URL")
+    frame, _ = map_frame(page, not_key=key)
+    wait_for(
+        lambda: frame.evaluate("() => window.antt.units.getLayers().length") == 10,
+        what="10 districts",
+    )
+    assert wait_for(lambda: _drawn(frame) == 10, what="10 drawn districts")
+    wait_for(
+        lambda: any("123 xã đạt chuẩn / 151" in c for c in _cards(page)), what="Hòa Bình figures"
+    )

@@ -1,0 +1,105 @@
+"""Page pieces without a browser: map payload, local assets, figures, ranking files."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import openpyxl
+import pandas as pd
+
+from dashboard.assets import ensure_static_assets
+from dashboard.figures import cards, previous_totals
+from dashboard.map_view import BaseLayers, OfflineMap, base_map, values_layer, values_payload
+from dashboard.tables import ranking, to_csv_bytes, to_xlsx_bytes
+from geodata.classify import classify, palette_for
+from geodata.display import display_layers, encode_layer
+from geodata.query import query_view
+from geodata.view import MapView
+
+HOA_BINH_2020 = MapView("certified_share", "district", 2020, 2020, (), "17")
+
+
+def _base(store, view=HOA_BINH_2020, area=("17", "province")):
+    result = query_view(store, view)
+    layers = display_layers(
+        store,
+        result.version.version,
+        view.level,
+        {"code": area[0], "level": area[1]} if area else None,
+    )
+    q = layers.band.quantum_deg
+    return result, BaseLayers(
+        encode_layer(layers.units, q, ("code", "name")),
+        encode_layer(layers.outlines, q),
+        tuple(map(tuple, layers.bounds)),
+        area is None,
+        True,
+    )
+
+
+def test_map_loads_only_assets_served_by_the_app(store, tmp_path):
+    ensure_static_assets(tmp_path)
+    assert (tmp_path / "leaflet" / "leaflet.js").stat().st_size > 100_000
+    assert (tmp_path / "leaflet" / "images" / "marker-icon.png").exists()
+    links = [u for _, u in OfflineMap.default_js + OfflineMap.default_css]
+    assert links and all(u.startswith("/app/static/vendor/") for u in links)
+    _, base = _base(store)
+    html = base_map(base).get_root().render()
+    external = re.findall(r"(?:src|href)=[\"'](https?://[^\"']+)", html)
+    assert external == []
+
+
+def test_values_payload_covers_every_unit(store):
+    result, base = _base(store)
+    classes = classify(result.rows["value"], "quantiles", 5, palette_for(result.view.metric))
+    payload = values_payload(result, classes)
+    assert set(payload["rows"]) == set(result.rows["code"])
+    row = payload["rows"]["148"]
+    assert "Thành phố Hòa Bình" in row[1] and "Mã: 148" in row[1]
+    assert "Tỷ lệ xã đạt chuẩn an ninh trật tự" in payload["legendHtml"]
+    assert "Không có số liệu" in payload["legendHtml"]
+    m = base_map(base)
+    values_layer(payload).add_to(m)
+    js = m.get_root().render()
+    assert json.dumps(payload["legendHtml"], ensure_ascii=False) in js
+    assert f"{m.get_name()}" in js and "MAP_VAR" not in js
+
+
+def test_cards_show_the_seed_figures_and_the_change(store):
+    result = query_view(store, HOA_BINH_2020)
+    prev = previous_totals(store, result)
+    assert prev is not None
+    assert prev == query_view(store, HOA_BINH_2020.with_(year_from=2019, year_to=2019)).totals()
+    texts = {c.label: c for c in cards(result, prev)}
+    assert texts["Xã đạt chuẩn an ninh trật tự"].value == "123 xã đạt chuẩn / 151 (81,5%)"
+    assert texts["Mô hình tự quản về ANTT"].value == "112"
+    assert texts["Đơn vị mô hình"].value == "4.778"
+    assert texts["Xã trọng điểm đã chuyển hóa"].value == "25 đã chuyển hóa / 36 trọng điểm (69,4%)"
+    delta = 112 - prev["model_count"]
+    assert texts["Mô hình tự quản về ANTT"].delta == (
+        f"+{int(delta)}" if delta > 0 else f"−{int(-delta)}"
+    )
+
+
+def test_no_previous_period_before_the_data(store):
+    result = query_view(store, MapView("model_count", "province", 2014, 2014))
+    assert previous_totals(store, result) is None
+    assert all(c.delta is None for c in cards(result, None))
+
+
+def test_ranking_and_its_downloads(store):
+    result = query_view(store, HOA_BINH_2020)
+    table = ranking(result)
+    assert len(table) == 10 and table["Hạng"].tolist()[0] == 1
+    values = table.iloc[:, 3].tolist()
+    assert values == sorted(values, reverse=True)
+    csv = to_csv_bytes(table)
+    assert csv.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig", dtype={"Mã": str})
+    assert back["Mã"].tolist() == table["Mã"].tolist()
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(table, "Tiêu đề thử")))
+    ws = wb["Xếp hạng"]
+    assert ws["A1"].value == "Tiêu đề thử" and ws["A3"].value == "Hạng"
+    assert ws.max_row == 3 + len(table)
