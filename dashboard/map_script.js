@@ -30,7 +30,13 @@
     renderer: A.renderer,
     style: function () { var w = A.unitWeight === undefined ? 0.6 : A.unitWeight;
       return {color: "#ffffff", weight: w, stroke: w > 0, fillColor: "#d9d9d9", fillOpacity: 0.9}; },
-    onEachFeature: function (feature, layer) { layer.options.code = feature.properties.code; }
+    onEachFeature: function (feature, layer) {
+      layer.options.code = feature.properties.code;
+      layer.bindTooltip(feature.properties.name, {sticky: true});
+      // content is built on hover from the current values, so a click (which follows
+      // a hover) reports a tooltip that names the unit's code
+      layer.on("mouseover", function () { layer.setTooltipContent(A.tip(feature.properties)); });
+    }
   }).addTo(map);
   if (A.outlinesDoc) {
     A.outlines = L.geoJSON(decode(A.outlinesDoc), {
@@ -57,6 +63,24 @@
   L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
   A.legend.onAdd = function () { return L.DomUtil.create("div", "antt-legend"); };
   A.legend.addTo(map);
+  function fmt(x, digits) {
+    if (x === null || x === undefined || isNaN(x)) return "–";
+    return Number(x).toLocaleString("vi-VN", {minimumFractionDigits: digits, maximumFractionDigits: digits});
+  }
+  function esc(t) { var d = document.createElement("div"); d.textContent = t; return d.innerHTML; }
+  A.tip = function (props) {
+    var v = A.values, r = v && v.rows[props.code];
+    var lines = ["<b>" + esc(props.name) + "</b>", "Mã: " + props.code];
+    if (!r) return lines.join("<br>") + "<br>Không có số liệu";
+    var m = v.metric;
+    lines.push(esc(m.label) + ": <b>" + fmt(r[1], m.digits) + (m.pct && r[1] !== null ? "%" : "") + "</b>");
+    lines.push("Số mô hình: " + fmt(r[2], 0) + " · đơn vị mô hình: " + fmt(r[3], 0));
+    if (r[6] > 0) {
+      lines.push("Xã đạt chuẩn ANTT: " + fmt(r[4], 0) + "/" + fmt(r[5], 0));
+      lines.push("Xã trọng điểm: " + fmt(r[7], 0) + ", đã chuyển hóa: " + fmt(r[8], 0));
+    }
+    return lines.join("<br>");
+  };
   A.apply = function (v) {
     A.values = v;
     var drawn = 0;
@@ -64,7 +88,6 @@
       var row = v.rows[layer.options.code];
       var cls = row ? row[0] : -1;
       layer.setStyle({fillColor: cls >= 0 ? v.colours[cls] : v.noData});
-      layer.bindTooltip(row ? row[1] : layer.feature.properties.name, {sticky: true});
       drawn++;
     });
     A.legend.getContainer().innerHTML = v.legendHtml;

@@ -22,9 +22,8 @@ class FakeMap:
         self.reply: dict = {}
 
     def __call__(self, fig, key=None, feature_group_to_add=None, **kw):
-        fg = feature_group_to_add
-        fg.add_to(fig)
-        self.calls.append({"map": fig, "values_js": fig.get_root().render(), "kw": kw})
+        values_js = streamlit_folium._get_feature_group_string(feature_group_to_add, fig)
+        self.calls.append({"map": fig, "values_js": values_js, "kw": kw})
         return dict(self.reply)
 
     @property

@@ -8,6 +8,7 @@ import re
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from dashboard.assets import ensure_static_assets
 from dashboard.figures import cards, previous_totals
@@ -56,15 +57,22 @@ def test_values_payload_covers_every_unit(store):
     classes = classify(result.rows["value"], "quantiles", 5, palette_for(result.view.metric))
     payload = values_payload(result, classes)
     assert set(payload["rows"]) == set(result.rows["code"])
-    row = payload["rows"]["148"]
-    assert "Thành phố Hòa Bình" in row[1] and "Mã: 148" in row[1]
+    rows = result.rows.set_index("code")
+    row = payload["rows"]["148"]  # Thành phố Hòa Bình
+    assert row[1] == pytest.approx(rows.loc["148", "certified_share"], abs=1e-3)
+    assert row[2:6] == [
+        rows.loc["148", c] for c in ("model_count", "model_units", "certified_count", "n_communes")
+    ]
     assert "Tỷ lệ xã đạt chuẩn an ninh trật tự" in payload["legendHtml"]
     assert "Không có số liệu" in payload["legendHtml"]
+    from streamlit_folium import _get_feature_group_string, _get_map_string
+
     m = base_map(base)
-    values_layer(payload).add_to(m)
-    js = m.get_root().render()
+    m.get_root().render()
+    base_js = _get_map_string(m)
+    assert "unitsDoc" in base_js and "MAP_VAR" not in base_js
+    js = _get_feature_group_string(values_layer(payload), m)
     assert json.dumps(payload["legendHtml"], ensure_ascii=False) in js
-    assert f"{m.get_name()}" in js and "MAP_VAR" not in js
 
 
 def test_cards_show_the_seed_figures_and_the_change(store):
