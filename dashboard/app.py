@@ -19,7 +19,7 @@ from geodata.classify import SCHEMES, classify, palette_for
 from geodata.display import display_layers, encode_layer
 from geodata.errors import AnttError
 from geodata.names import fold
-from geodata.query import ViewResult, active_models, data_years, query_view
+from geodata.query import ViewResult, active_models, communes_in_area, data_years, query_view
 from geodata.schema import LEVEL_LABELS_VI, LEVELS
 from geodata.store import GpkgStore, resolve_store
 from geodata.view import METRICS, MapView
@@ -100,6 +100,19 @@ def go_to_area(store, view: MapView, code: str, area_level: str | None, levels) 
 
 
 # ------------------------------------------------------------------ sidebar
+
+
+def _unit_select(container, label: str, units, key: str, on_change, all_label: str) -> None:
+    """A selectbox of units by name; the empty option stands for the whole parent area."""
+    units = units.sort_values("name")
+    names = dict(zip(units["code"], units["name"], strict=True))
+    container.selectbox(
+        label,
+        ["", *units["code"]],
+        key=key,
+        on_change=on_change,
+        format_func=lambda c: all_label if not c else names[c],
+    )
 
 
 def sidebar(store: GpkgStore, view: MapView, result: ViewResult) -> None:
@@ -229,27 +242,13 @@ def sidebar(store: GpkgStore, view: MapView, result: ViewResult) -> None:
                 f"Không tìm thấy địa bàn nào khớp với “{query}” trong {result.version.version}."
             )
 
-    provinces = units[units["level"] == "province"].sort_values("name")
-    pnames = dict(zip(provinces["code"], provinces["name"], strict=True))
-    sb.selectbox(
-        "Tỉnh/thành phố",
-        ["", *provinces["code"]],
-        key=S.W_PROVINCE,
-        on_change=on_province,
-        format_func=lambda c: "Toàn quốc" if not c else pnames[c],
-    )
+    provinces = units[units["level"] == "province"]
+    _unit_select(sb, "Tỉnh/thành phố", provinces, S.W_PROVINCE, on_province, "Toàn quốc")
     if "district" in levels and ss[S.W_PROVINCE]:
-        d = units[
+        districts = units[
             (units["level"] == "district") & (units["parent_code"] == ss[S.W_PROVINCE])
-        ].sort_values("name")
-        dnames = dict(zip(d["code"], d["name"], strict=True))
-        sb.selectbox(
-            "Huyện/quận",
-            ["", *d["code"]],
-            key=S.W_DISTRICT,
-            on_change=on_district,
-            format_func=lambda c: "Toàn tỉnh" if not c else dnames[c],
-        )
+        ]
+        _unit_select(sb, "Huyện/quận", districts, S.W_DISTRICT, on_district, "Toàn tỉnh")
     elif "district" not in levels:
         sb.caption(
             "Từ 01/07/2025 chính quyền địa phương còn hai cấp (tỉnh, xã): "
@@ -291,25 +290,17 @@ def sidebar(store: GpkgStore, view: MapView, result: ViewResult) -> None:
 
 
 def model_points(store, result: ViewResult) -> list[list]:
-    m = active_models(store, result.view, result.version.version)
-    communes = set(
-        store.units(result.version.version, "commune").pipe(
-            lambda u: u[u["code"].isin(_area_communes(store, result))]
-        )["code"]
+    """[lat, lon, tooltip] of the active models with a point inside the view's area."""
+    communes = store.units(result.version.version, "commune")
+    inside = set(
+        communes_in_area(communes, {"level": result.area_level, "code": result.view.area})["code"]
     )
-    m = m[m["commune_code"].isin(communes)].dropna(subset=["lon", "lat"])
+    m = active_models(store, result.view, result.version.version)
+    m = m[m["commune_code"].isin(inside)].dropna(subset=["lon", "lat"])
     return [
         [float(r.lat), float(r.lon), f"{r.name} ({r.model_type}, từ {r.start_year})"]
         for r in m.itertuples()
     ]
-
-
-def _area_communes(store, result: ViewResult) -> set[str]:
-    units = store.units(result.version.version, "commune")
-    key = {"province": "province_code", "district": "parent_code", "commune": "code"}[
-        result.area_level
-    ]
-    return set(units.loc[units[key] == result.view.area, "code"])
 
 
 def render(store: GpkgStore) -> None:

@@ -127,7 +127,7 @@ def query_view(store, view: MapView, version: str | None = None) -> ViewResult:
 
     communes = units[units["level"] == "commune"].copy()
     communes["unit"] = _display_key(communes, view.level)
-    communes = _in_area(communes, area)
+    communes = communes_in_area(communes, area)
     shown = units[units["level"] == view.level]
     shown = shown[shown["code"].isin(communes["unit"])]
 
@@ -188,7 +188,8 @@ def _display_key(communes: pd.DataFrame, level: str) -> pd.Series:
     return communes["code"]
 
 
-def _in_area(communes: pd.DataFrame, area: pd.Series | None) -> pd.DataFrame:
+def communes_in_area(communes: pd.DataFrame, area) -> pd.DataFrame:
+    """The communes inside an area (a unit row with `level` and `code`; None = all)."""
     if area is None:
         return communes
     level, code = area["level"], area["code"]

@@ -159,3 +159,23 @@ def test_missing_store_is_explained_on_the_page(monkeypatch, tmp_path):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "Không tìm thấy kho dữ liệu" in at.error[0].value
+
+
+def test_model_points_are_offered_for_a_district(app, store):
+    at = app(**{"to": "2014", "from": "2014"}, area="513", level="commune")
+    box = at.sidebar.checkbox(key="w_points")
+    assert not box.disabled
+    box.check().run()
+    js = at.fake.calls[-1]["values_js"]
+    assert "markerClusterGroup" in js
+    n_points = len(re.findall(r"\[\d+\.\d+,\d+\.\d+,\"", js))
+    m = store.table("models")
+    communes = set(store.units("vn-2024", "commune").query("parent_code == '513'")["code"])
+    active = m[
+        m.commune_code.isin(communes)
+        & (m.start_year <= 2014)
+        & (m.end_year.isna() | (m.end_year >= 2014))
+    ]
+    assert n_points == active[["lon", "lat"]].dropna().shape[0] > 0
+    national = app(**{"to": "2014", "from": "2014"})
+    assert national.sidebar.checkbox(key="w_points").disabled
