@@ -233,7 +233,7 @@ def active_models(
         ).to_numpy()
         lost = int(codes[other].isna().sum())
         notes.append(
-            f"{int(other.sum()) - lost} mô hình ghi theo mã đơn vị cũ được chuyển sang {version} qua bảng chuyển đổi."
+            f"{_n(int(other.sum()) - lost)} mô hình ghi theo mã đơn vị cũ được chuyển sang {version} qua bảng chuyển đổi."
         )
         if lost:
             notes.append(f"{lost} mô hình không chuyển được sang {version} và không được tính.")
@@ -277,7 +277,7 @@ def _status_in_view(store, year: int, version: str, crosswalk, communes_all, not
         carried = carried[~carried["code"].isin(own["code"])]
         if len(carried):
             notes.append(
-                f"Trạng thái {len(carried)} xã năm {year} được chuyển từ đơn vị cũ qua bảng chuyển đổi."
+                f"Trạng thái {_n(len(carried))} xã năm {year} được chuyển từ đơn vị cũ qua bảng chuyển đổi."
             )
         own = pd.concat([own, carried], ignore_index=True)
     return own

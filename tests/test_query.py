@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from geodata.errors import ViewError
@@ -102,6 +104,8 @@ def test_period_after_reform_uses_new_units_and_carries_old_models(store):
     active = ((m.start_year <= 2026) & (m.end_year.isna() | (m.end_year >= 2023))).sum()
     assert result.totals()["model_count"] == active  # nothing lost in the carry
     assert any("chuyển sang vn-2025" in n for n in result.notes)
+    moved = next(n for n in result.notes if "chuyển sang vn-2025" in n).split()[0]
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})+", moved)  # thousands grouped the Vietnamese way
 
 
 def test_period_before_reform_uses_old_units(store):
