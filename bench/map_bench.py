@@ -23,9 +23,9 @@ import numpy as np
 import shapely
 from streamlit_folium import _get_feature_group_string, _get_map_string
 
-from dashboard.map_view import BaseLayers, base_map, values_layer, values_payload
+from dashboard.map_view import base_layers, base_map, values_layer, values_payload
 from geodata.classify import classify, palette_for
-from geodata.display import BANDS, encode_layer, simplify_coverage
+from geodata.display import BANDS, DisplayLayers, simplify_coverage
 from geodata.query import query_view
 from geodata.schema import EQUAL_AREA_CRS
 from geodata.store import GpkgStore
@@ -48,13 +48,9 @@ def base_for(units, outlines):
     band = BANDS["country"]
     su = simplify_coverage(units[["code", "name", "province_code", "geometry"]], band.tolerance_m)
     so = simplify_coverage(outlines[["code", "geometry"]], band.tolerance_m)
-    return BaseLayers(
-        encode_layer(su, band.quantum_deg, ("code", "name")),
-        encode_layer(so, band.quantum_deg),
-        ((7.8, 102.1), (23.4, 114.6)),
-        True,
-        True,
-        0.0,
+    minx, miny, maxx, maxy = su.total_bounds
+    return base_layers(
+        DisplayLayers(su, so, ((miny, minx), (maxy, maxx)), band), True, national=True
     )
 
 

@@ -13,10 +13,10 @@ from streamlit_folium import st_folium
 from dashboard import state as S
 from dashboard.assets import ensure_static_assets
 from dashboard.figures import cards, previous_totals
-from dashboard.map_view import BaseLayers, base_map, values_layer, values_payload
+from dashboard.map_view import BaseLayers, base_layers, base_map, values_layer, values_payload
 from dashboard.tables import ranking, to_csv_bytes, to_xlsx_bytes
 from geodata.classify import SCHEMES, classify, palette_for
-from geodata.display import display_layers, encode_layer
+from geodata.display import display_layers
 from geodata.errors import AnttError
 from geodata.names import fold
 from geodata.query import ViewResult, active_models, communes_in_area, data_years, query_view
@@ -60,26 +60,9 @@ def _base_layers(
     area_level: str | None,
     approximate: bool,
 ) -> BaseLayers:
-    store = _store(path, mtime_ns)
     area = {"code": area_code, "level": area_level} if area_code else None
-    layers = display_layers(store, version, level, area)
-    q = layers.band.quantum_deg
-    return BaseLayers(
-        units_doc=encode_layer(layers.units, q, ("code", "name")),
-        outlines_doc=encode_layer(layers.outlines, q)
-        if layers.outlines is not None and len(layers.outlines)
-        else None,
-        bounds=tuple(tuple(float(x) for x in c) for c in layers.bounds),
-        show_archipelagos=area is None,
-        approximate=approximate,
-        border_weight=0.0
-        if len(layers.units) > 2000
-        else (0.3 if len(layers.units) > 300 else 0.8),
-    )
-
-
-def _units(store: GpkgStore, version: str):
-    return store.units(version)
+    layers = display_layers(_store(path, mtime_ns), version, level, area)
+    return base_layers(layers, approximate, national=area is None)
 
 
 def finer_level(levels: tuple[str, ...], level: str) -> str:
@@ -117,7 +100,7 @@ def _unit_select(container, label: str, units, key: str, on_change, all_label: s
 
 def sidebar(store: GpkgStore, view: MapView, result: ViewResult) -> None:
     first, last = data_years(store)
-    units = _units(store, result.version.version)
+    units = store.units(result.version.version)
     levels = result.version.levels
     ss = st.session_state
     area_row = None

@@ -24,6 +24,7 @@ from jinja2 import Template
 from dashboard.assets import CLUSTER_CSS, CLUSTER_JS, LEAFLET_CSS, LEAFLET_JS
 from dashboard.format import fmt_number
 from geodata.classify import NO_DATA_COLOUR, Classes
+from geodata.display import DisplayLayers, encode_layer
 from geodata.islands import ARCHIPELAGOS
 from geodata.query import ViewResult
 
@@ -96,6 +97,22 @@ class BaseLayers:
         h = hashlib.sha1(self.units_doc.encode())
         h.update((self.outlines_doc or "").encode())
         return h.hexdigest()[:16]
+
+
+def base_layers(layers: DisplayLayers, approximate: bool, national: bool) -> BaseLayers:
+    """Encode prepared display layers for the base map; thousands of units at national
+    zoom are drawn without borders so the fills stay readable."""
+    q = layers.band.quantum_deg
+    n = len(layers.units)
+    has_outlines = layers.outlines is not None and len(layers.outlines)
+    return BaseLayers(
+        units_doc=encode_layer(layers.units, q, ("code", "name")),
+        outlines_doc=encode_layer(layers.outlines, q) if has_outlines else None,
+        bounds=tuple(tuple(float(x) for x in c) for c in layers.bounds),
+        show_archipelagos=national,
+        approximate=approximate,
+        border_weight=0.0 if n > 2000 else (0.3 if n > 300 else 0.8),
+    )
 
 
 APPROXIMATE_NOTE = (

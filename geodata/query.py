@@ -132,10 +132,8 @@ def query_view(store, view: MapView, version: str | None = None) -> ViewResult:
     shown = shown[shown["code"].isin(communes["unit"])]
 
     notes: list[str] = []
-    crosswalk = store.table(UNIT_CROSSWALK)
-    old_areas = store.table(ADMIN_UNITS, "level = 'commune'", (), ("version", "code", "area_km2"))
     models = _models_in_view(store, view, version.version, notes)
-    status = _status_in_view(store, view.year_to, version.version, crosswalk, old_areas, notes)
+    status = _status_in_view(store, view.year_to, version.version, notes)
 
     per_commune = communes[["code", "unit", "area_km2"]].merge(
         models, left_on="code", right_on="commune_code", how="left"
@@ -264,13 +262,17 @@ def _areas(communes_all: pd.DataFrame, version: str) -> pd.Series:
     return pd.Series(c["area_km2"].to_numpy(), index=c["code"].to_numpy())
 
 
-def _status_in_view(store, year: int, version: str, crosswalk, communes_all, notes) -> pd.DataFrame:
+def _status_in_view(store, year: int, version: str, notes) -> pd.DataFrame:
     """Status at the end of `year` per commune of `version`, carried when recorded on
     the older version only."""
     s = store.table(COMMUNE_STATUS, "year = ?", (year,))
+    crosswalk = store.table(UNIT_CROSSWALK)
     own = s[s["version"] == version][["code", "certified", "hotspot", "transitioned"]]
     old = s[s["version"] != version]
     if len(old) and len(crosswalk) and (crosswalk["to_version"] == version).any():
+        communes_all = store.table(
+            ADMIN_UNITS, "level = 'commune'", (), ("version", "code", "area_km2")
+        )
         carried = carry_status(
             old, crosswalk, _areas(communes_all, crosswalk["from_version"].iat[0])
         )

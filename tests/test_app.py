@@ -13,6 +13,8 @@ import pytest
 import streamlit_folium
 from streamlit.testing.v1 import AppTest
 
+from tests.helpers import active_models
+
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
 
@@ -169,13 +171,8 @@ def test_model_points_are_offered_for_a_district(app, store):
     js = at.fake.calls[-1]["values_js"]
     assert "markerClusterGroup" in js
     n_points = len(re.findall(r"\[\d+\.\d+,\d+\.\d+,\"", js))
-    m = store.table("models")
     communes = set(store.units("vn-2024", "commune").query("parent_code == '513'")["code"])
-    active = m[
-        m.commune_code.isin(communes)
-        & (m.start_year <= 2014)
-        & (m.end_year.isna() | (m.end_year >= 2014))
-    ]
+    active = active_models(store, 2014, 2014, communes)
     assert n_points == active[["lon", "lat"]].dropna().shape[0] > 0
     national = app(**{"to": "2014", "from": "2014"})
     assert national.sidebar.checkbox(key="w_points").disabled

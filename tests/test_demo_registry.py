@@ -7,6 +7,7 @@ import pandas.testing as pdt
 
 from geodata.build import build_demo_store
 from geodata.store import GpkgStore
+from tests.helpers import active_models
 
 
 def test_every_demo_row_is_marked(store):
@@ -55,11 +56,7 @@ def test_figures_grow_over_time(store):
     s = store.table("commune_status")
     cert = s[s.version == "vn-2024"].groupby("year")["certified"].mean()
     assert cert[2024] > cert[2019] > cert[2014]
-    m = store.table("models")
-    active = [
-        ((m.start_year <= y) & (m.end_year.isna() | (m.end_year >= y))).sum()
-        for y in (2014, 2019, 2024)
-    ]
+    active = [len(active_models(store, y, y)) for y in (2014, 2019, 2024)]
     assert active[0] < active[1] < active[2]
 
 

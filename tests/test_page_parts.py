@@ -12,10 +12,10 @@ import pytest
 
 from dashboard.assets import ensure_static_assets
 from dashboard.figures import cards, previous_totals
-from dashboard.map_view import BaseLayers, OfflineMap, base_map, values_layer, values_payload
+from dashboard.map_view import OfflineMap, base_layers, base_map, values_layer, values_payload
 from dashboard.tables import ranking, to_csv_bytes, to_xlsx_bytes
 from geodata.classify import classify, palette_for
-from geodata.display import display_layers, encode_layer
+from geodata.display import display_layers
 from geodata.query import query_view
 from geodata.view import MapView
 
@@ -30,14 +30,7 @@ def _base(store, view=HOA_BINH_2020, area=("17", "province")):
         view.level,
         {"code": area[0], "level": area[1]} if area else None,
     )
-    q = layers.band.quantum_deg
-    return result, BaseLayers(
-        encode_layer(layers.units, q, ("code", "name")),
-        encode_layer(layers.outlines, q),
-        tuple(map(tuple, layers.bounds)),
-        area is None,
-        True,
-    )
+    return result, base_layers(layers, approximate=True, national=area is None)
 
 
 def test_map_loads_only_assets_served_by_the_app(store, tmp_path):

@@ -9,6 +9,7 @@ import pytest
 from geodata.errors import ViewError
 from geodata.query import query_view
 from geodata.view import MapView
+from tests.helpers import active_models
 
 
 def _totals(store, **kw):
@@ -59,13 +60,8 @@ def test_bac_lieu_2018_matches_seed_002(store):
         )["model_count"]
         == 30
     )
-    m = store.table("models")
     communes = set(store.units("vn-2024", "commune").query("province_code == '95'")["code"])
-    active = m[
-        m.commune_code.isin(communes)
-        & (m.start_year <= 2018)
-        & (m.end_year.isna() | (m.end_year >= 2018))
-    ]
+    active = active_models(store, 2018, 2018, communes)
     assert (active.recognition == "national").sum() == 5
     assert (active.recognition == "provincial").sum() == 8
 
@@ -100,8 +96,7 @@ def test_period_after_reform_uses_new_units_and_carries_old_models(store):
     result = query_view(store, MapView("model_count", "province", 2023, 2026))
     assert result.version.version == "vn-2025"
     assert len(result.rows) == 34
-    m = store.table("models")
-    active = ((m.start_year <= 2026) & (m.end_year.isna() | (m.end_year >= 2023))).sum()
+    active = len(active_models(store, 2023, 2026))
     assert result.totals()["model_count"] == active  # nothing lost in the carry
     assert any("chuyển sang vn-2025" in n for n in result.notes)
     moved = next(n for n in result.notes if "chuyển sang vn-2025" in n).split()[0]
