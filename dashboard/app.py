@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -12,6 +13,8 @@ from streamlit_folium import st_folium
 
 from dashboard import state as S
 from dashboard.assets import ensure_static_assets
+from dashboard.export.snapshot import build_snapshot, file_stem
+from dashboard.export.writers import FORMATS, export_bytes
 from dashboard.figures import cards, previous_totals
 from dashboard.map_view import BaseLayers, base_layers, base_map, values_layer, values_payload
 from dashboard.tables import ranking, to_csv_bytes, to_xlsx_bytes
@@ -349,6 +352,7 @@ def render(store: GpkgStore) -> None:
         st.caption(
             "Nhấp vào một đơn vị để xem chi tiết bên trong. Ranh giới in đậm: tỉnh/thành phố."
         )
+        export_buttons(store, view)
         handle_click(store, view, result, base, out)
     with col_figs:
         prev = previous_totals(store, result)
@@ -375,6 +379,29 @@ def render(store: GpkgStore) -> None:
         on_click="ignore",
     )
     S.write_url(st.session_state[S.VIEW])
+
+
+def export_buttons(store: GpkgStore, view: MapView) -> None:
+    """Download the current view as a finished map. The file is drawn only when a
+    button is clicked (a callable `data`), and the click does not rerun the page."""
+    st.markdown("**Xuất bản đồ cho báo cáo, trình chiếu**")
+    cols = st.columns(len(FORMATS))
+    for col, fmt in zip(cols, FORMATS.values(), strict=True):
+        col.download_button(
+            fmt.label,
+            partial(_export, store.path, view, fmt.key),
+            f"{file_stem(view)}.{fmt.key}",
+            fmt.mime,
+            key=f"export-{fmt.key}",
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+        )
+
+
+def _export(path: Path, view: MapView, fmt: str) -> bytes:
+    # runs outside the script run (no session state): plain functions only
+    return export_bytes(build_snapshot(GpkgStore.open(path), view), fmt)
 
 
 def card_html(card) -> str:

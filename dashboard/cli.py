@@ -29,7 +29,7 @@ def _add_store(p: argparse.ArgumentParser) -> None:
 
 def _add_view(p: argparse.ArgumentParser) -> None:
     p.add_argument("--metric", default="model_count", help=f"chỉ tiêu: {', '.join(METRICS)}")
-    p.add_argument("--level", default="province", help="cấp hiển thị: province, district, commune")
+    p.add_argument("--level", help="cấp hiển thị: province, district, commune (mặc định: province)")
     p.add_argument("--year", type=_year, help="một năm (thay cho --from/--to)")
     p.add_argument("--from", dest="year_from", type=_year, help="năm đầu kỳ")
     p.add_argument("--to", dest="year_to", type=_year, help="năm cuối kỳ")
@@ -64,6 +64,35 @@ def build_parser() -> argparse.ArgumentParser:
     _add_store(query)
     _add_view(query)
     query.add_argument("--csv", action="store_true", help="in dạng CSV")
+
+    export = sub.add_parser(
+        "export",
+        help="xuất bản đồ tĩnh PNG / PDF (A4 ngang) / PowerPoint (16:9) của một khung nhìn",
+        description="Xuất bản đồ của một khung nhìn ra tệp; với --each: một tệp cho mỗi tỉnh "
+        "(hoặc mỗi huyện của tỉnh --area) vào thư mục --out.",
+    )
+    _add_store(export)
+    _add_view(export)
+    export.add_argument(
+        "--scheme",
+        default="quantiles",
+        help="cách phân lớp: quantiles, natural_breaks, equal_interval",
+    )
+    export.add_argument("--k", type=int, default=5, help="số lớp, 2–9 (mặc định 5)")
+    export.add_argument(
+        "--format",
+        choices=("png", "pdf", "pptx"),
+        help="mặc định: theo đuôi tệp --out, nếu không có thì png",
+    )
+    export.add_argument(
+        "--out",
+        help="tệp cần ghi (hoặc thư mục, với --each); mặc định: tên theo khung nhìn, trong thư mục hiện tại",
+    )
+    export.add_argument(
+        "--each",
+        choices=("province", "district"),
+        help="xuất hàng loạt: mỗi tỉnh một tệp (toàn quốc) hoặc mỗi huyện của tỉnh --area một tệp",
+    )
 
     serve = sub.add_parser("serve", help="mở bảng điều khiển (dựng kho mẫu nếu chưa có)")
     _add_store(serve)
@@ -104,7 +133,9 @@ def view_from_args(args):
         year_to = data_years(GpkgStore.open(args.store))[1]
         year_from = year_from or year_to
     types = tuple(t.strip() for t in args.types.split(";") if t.strip())
-    return MapView(args.metric, args.level, year_from, year_to, types, args.area)
+    extra = {"scheme": args.scheme, "k": args.k} if hasattr(args, "scheme") else {}
+    level = args.level or ("commune" if getattr(args, "each", None) else "province")
+    return MapView(args.metric, level, year_from, year_to, types, args.area, **extra)
 
 
 def _cmd_query(args) -> int:
@@ -139,6 +170,38 @@ def _cmd_query(args) -> int:
     return 0
 
 
+def _cmd_export(args) -> int:
+    from dashboard.export.batch import batch_jobs, export_batch
+    from dashboard.export.snapshot import build_snapshot, file_stem
+    from dashboard.export.writers import check_writable, format_for, write_export
+    from geodata.store import GpkgStore
+
+    store = GpkgStore.open(args.store)
+    view = view_from_args(args)
+    stem = file_stem(view)
+    if args.each:
+        from tqdm import tqdm
+
+        fmt = args.format or "png"
+        out = Path(args.out or f"{stem}_{args.each}")
+        jobs = batch_jobs(store, view, args.each, fmt)
+        with tqdm(total=len(jobs), unit="tệp", desc="Xuất bản đồ", file=sys.stderr) as bar:
+
+            def step(job, path):
+                bar.set_postfix_str(job.name, refresh=False)
+                bar.update()
+
+            written = export_batch(store, view, args.each, out, fmt, on_file=step, jobs=jobs)
+        print(f"Đã ghi {len(written)} tệp {fmt.upper()} vào thư mục {out}")
+        return 0
+    out = Path(args.out or f"{stem}.{args.format or 'png'}")
+    fmt = format_for(out, args.format)
+    check_writable(out)  # before the slow part: say so now, not after rendering
+    path = write_export(build_snapshot(store, view), out, fmt)
+    print(f"Đã ghi {path} ({path.stat().st_size / 1024:.0f} KB)")
+    return 0
+
+
 def _cmd_serve(args) -> int:
     from geodata.build import build_demo_store
 
@@ -170,7 +233,7 @@ def _cmd_serve(args) -> int:
     return subprocess.call(cmd, env=env, cwd=APP.parent)
 
 
-COMMANDS = {"demo": _cmd_demo, "query": _cmd_query, "serve": _cmd_serve}
+COMMANDS = {"demo": _cmd_demo, "query": _cmd_query, "export": _cmd_export, "serve": _cmd_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

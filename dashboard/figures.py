@@ -33,13 +33,17 @@ def previous_totals(store, result: ViewResult) -> dict | None:
         return None
 
 
+def previous_period_label(view) -> str:
+    """'2019' or '2015–2019': the period of the same length just before the view's."""
+    n = view.year_to - view.year_from + 1
+    start, end = view.year_from - n, view.year_from - 1
+    return str(end) if start == end else f"{start}–{end}"
+
+
 def cards(result: ViewResult, prev: dict | None) -> list[Card]:
     t = result.totals()
     p = prev or {}
-    before = f"so với kỳ trước ({result.view.year_from - (result.view.year_to - result.view.year_from + 1)}"
-    before += (
-        f"–{result.view.year_from - 1})" if result.view.year_to > result.view.year_from else ")"
-    )
+    before = f"so với kỳ trước ({previous_period_label(result.view)})"
     share = METRICS["certified_share"]
     tshare = METRICS["transitioned_share"]
     return [

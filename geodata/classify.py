@@ -65,37 +65,50 @@ def colours(palette: str, k: int) -> tuple[str, ...]:
 JENKS_SAMPLE = 300
 
 
+def quantile_breaks(data: np.ndarray, k: int) -> np.ndarray:
+    """mapclassify's `Quantiles` upper bounds (linear percentiles, ties collapsed),
+    without importing it: mapclassify pulls in scipy.stats, ~1.4 s of a cold export."""
+    w = 100.0 / k
+    p = np.minimum(np.arange(w, 100 + w, w)[:k], 100.0)
+    return np.unique(np.percentile(data, p))
+
+
+def equal_interval_breaks(data: np.ndarray, k: int) -> np.ndarray:
+    """mapclassify's `EqualInterval` upper bounds (the last one is the maximum)."""
+    lo, hi = float(data.min()), float(data.max())
+    width = (hi - lo) / k
+    cuts = np.arange(lo + width, hi + width, width)[:k]
+    cuts[-1] = hi
+    return np.unique(cuts)
+
+
 def _breaks(data: np.ndarray, scheme: str, k: int) -> tuple[float, ...]:
     import warnings
 
+    if scheme == "quantiles":
+        return tuple(float(b) for b in quantile_breaks(data, k))
+    if scheme == "equal_interval":
+        return tuple(float(b) for b in equal_interval_breaks(data, k))
     import mapclassify
 
-    if scheme in ("quantiles", "equal_interval"):
-        cls = mapclassify.Quantiles if scheme == "quantiles" else mapclassify.EqualInterval
-        with warnings.catch_warnings():
-            # "Not enough unique values… setting k": fewer classes is the right answer
-            warnings.simplefilter("ignore", UserWarning)
-            result = cls(data, k=k)
-    else:
-        full = np.sort(data)
-        sample = full
-        if len(full) > JENKS_SAMPLE:
-            idx = np.unique(np.linspace(0, len(full) - 1, JENKS_SAMPLE).round().astype(int))
-            sample = full[idx]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "Numba not installed"
-            result = mapclassify.FisherJenks(sample, k=min(k, len(np.unique(sample))))
-        breaks = np.unique(result.bins)
-        # A break found on the sample sits at a sampled value; the unsampled values
-        # between it and the next sampled one may belong to either class, so put the
-        # break at the widest gap among them.
-        for i, b in enumerate(breaks[:-1]):
-            above = sample[sample > b]
-            if len(above):
-                seg = full[(full >= b) & (full <= above[0])]
-                breaks[i] = seg[int(np.argmax(np.diff(seg)))]
-        return tuple(float(b) for b in np.unique(breaks))
-    return tuple(float(b) for b in np.unique(result.bins))
+    full = np.sort(data)
+    sample = full
+    if len(full) > JENKS_SAMPLE:
+        idx = np.unique(np.linspace(0, len(full) - 1, JENKS_SAMPLE).round().astype(int))
+        sample = full[idx]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "Numba not installed"
+        result = mapclassify.FisherJenks(sample, k=min(k, len(np.unique(sample))))
+    breaks = np.unique(result.bins)
+    # A break found on the sample sits at a sampled value; the unsampled values
+    # between it and the next sampled one may belong to either class, so put the
+    # break at the widest gap among them.
+    for i, b in enumerate(breaks[:-1]):
+        above = sample[sample > b]
+        if len(above):
+            seg = full[(full >= b) & (full <= above[0])]
+            breaks[i] = seg[int(np.argmax(np.diff(seg)))]
+    return tuple(float(b) for b in np.unique(breaks))
 
 
 def classify(values, scheme: str, k: int, palette: str) -> Classes:

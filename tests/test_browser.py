@@ -132,3 +132,41 @@ def test_clicking_a_province_drills_into_it(server, page):
     wait_for(
         lambda: any("123 xã đạt chuẩn / 151" in c for c in _cards(page)), what="Hòa Bình figures"
     )
+
+
+def test_export_buttons_download_the_view_with_the_page_figures(server, page, tmp_path):
+    """The PDF and PPTX buttons under the map download finished maps of the view on the
+    page, with the figures the page's cards show."""
+    import io
+    import unicodedata
+    from pathlib import Path
+
+    import pypdf
+    from pptx import Presentation
+
+    page.goto(f"{server.url}/?from=2020&to=2020&metric=certified_share&level=district&area=17")
+    map_frame(page)
+    cards = wait_for(
+        lambda: (c := _cards(page)) and any("123 xã đạt chuẩn / 151" in x for x in c) and c,
+        what="Hòa Bình figures",
+    )
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="PDF (A4 ngang)").click()
+    assert dl.value.suggested_filename == "ban-do_certified_share_17_district_2020-2020.pdf"
+    pdf = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(pdf)
+    (pg,) = pypdf.PdfReader(pdf).pages
+    text = unicodedata.normalize("NFC", pg.extract_text())
+    assert "Tỷ lệ xã đạt chuẩn an ninh trật tự — Tỉnh Hòa Bình, năm 2020" in text
+    flat = text.replace("\n", " ")
+    for card in cards:
+        assert card in flat, card
+
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="PowerPoint (16:9)").click()
+    prs = Presentation(io.BytesIO(Path(dl.value.path()).read_bytes()))
+    slide_text = "\n".join(s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame)
+    for card in cards:
+        assert card in slide_text, card
+    # the page did not rerun or lose its view when the buttons were clicked
+    assert "area=17" in page.evaluate("() => location.href")

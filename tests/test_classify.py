@@ -62,3 +62,15 @@ def test_bad_classification_is_refused():
         classify([1, 2, 3], "jenks", 3, "Greens")
     with pytest.raises(ViewError, match="Số lớp 12 không hợp lệ"):
         classify([1, 2, 3], "quantiles", 12, "Greens")
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("k", [3, 5, 7])
+def test_quantiles_and_equal_intervals_match_mapclassify(seed, k):
+    import mapclassify
+
+    values = np.random.default_rng(seed).lognormal(1, 1.2, 997).round(1)
+    q = classify(values, "quantiles", k, "Greens")
+    e = classify(values, "equal_interval", k, "Greens")
+    assert q.breaks == pytest.approx(tuple(mapclassify.Quantiles(values, k=k).bins))
+    assert e.breaks == pytest.approx(tuple(mapclassify.EqualInterval(values, k=k).bins))

@@ -1,0 +1,588 @@
+"""Draw a snapshot as a finished map with matplotlib (no pyplot: safe in a server).
+
+The map is drawn in the equal-area projection of the store (metres), so the scale bar
+is a plain length and the north arrow is turned to true north at the map's centre.
+Units are drawn as one `PathCollection` built straight from the coordinate arrays,
+which keeps the national commune map (10,000 units) to about a second.
+Hoàng Sa and Trường Sa lie far east of the mainland: when the shown units reach them
+they get their own inset frames instead of shrinking the mainland to a strip.
+"""
+
+from __future__ import annotations
+
+import itertools
+import textwrap
+from dataclasses import dataclass
+
+import geopandas as gpd
+import matplotlib as mpl
+import numpy as np
+import shapely
+from matplotlib import font_manager, ft2font, patheffects
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrow, Rectangle
+from matplotlib.path import Path
+from pyproj import Transformer
+
+from dashboard.export.snapshot import Snapshot
+from geodata.classify import NO_DATA_COLOUR
+from geodata.errors import AnttError
+from geodata.islands import ARCHIPELAGOS
+from geodata.schema import EQUAL_AREA_CRS, STORAGE_CRS
+
+# DejaVu Sans covers every Vietnamese letter; matplotlib ships it, so it is installed
+# with the project itself (and Debian's fonts-dejavu-core by .ci/run).
+FONT = "DejaVu Sans"
+RC = {
+    "font.family": FONT,
+    "pdf.fonttype": 42,  # embed TrueType: PDF text stays selectable and searchable
+    "pdf.compression": 6,
+    "path.simplify": True,
+    "axes.unicode_minus": False,
+}
+INK = "#1d2733"
+MUTED = "#55606e"
+SEA = "#eef3f7"
+OFFSHORE_LON = 110.5  # east of this meridian only Hoàng Sa and Trường Sa are Vietnamese
+ARCHIPELAGO_OWNERS = {"Hoàng Sa": "Đà Nẵng", "Trường Sa": "Khánh Hòa"}
+ARCHIPELAGO_PAD_DEG = 0.45
+MAX_LABELLED_UNITS = 40
+
+
+class ExportError(AnttError):
+    """An export cannot be drawn or written (font, output path, format)."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Page geometry in inches; `header` draws title and filters, `figures` the key figures."""
+
+    width: float
+    height: float
+    header: bool
+    figures: bool
+    side: float  # width of the legend / figures column
+
+
+A4_LANDSCAPE = Layout(297 / 25.4, 210 / 25.4, header=True, figures=True, side=3.3)
+SLIDE_PICTURE = Layout(8.2, 5.75, header=False, figures=False, side=2.45)
+
+_TO_METRES = Transformer.from_crs(STORAGE_CRS, EQUAL_AREA_CRS, always_xy=True)
+
+
+# ------------------------------------------------------------------ geometry
+
+
+def unit_paths(geoms: np.ndarray) -> list[Path]:
+    """One compound `Path` per geometry (holes kept: rings are oriented for nonzero fill)."""
+    polys, poly_owner = shapely.get_parts(geoms, return_index=True)
+    polys = shapely.orient_polygons(polys)
+    rings, ring_owner = shapely.get_rings(polys, return_index=True)
+    xy, coord_ring = shapely.get_coordinates(rings, return_index=True)
+    codes = np.full(len(xy), Path.LINETO, dtype=Path.code_type)
+    if len(xy):
+        starts = np.r_[0, np.flatnonzero(np.diff(coord_ring)) + 1]
+        codes[starts] = Path.MOVETO
+        codes[np.r_[starts[1:] - 1, len(xy) - 1]] = Path.CLOSEPOLY
+    owner = poly_owner[ring_owner[coord_ring]]
+    cuts = np.searchsorted(owner, np.arange(len(geoms) + 1))
+    return [Path(xy[a:b], codes[a:b]) for a, b in itertools.pairwise(cuts)]
+
+
+def _project(geoms) -> np.ndarray:
+    return gpd.GeoSeries(geoms, crs=STORAGE_CRS).to_crs(EQUAL_AREA_CRS).to_numpy()
+
+
+def _archipelago_boxes() -> dict[str, shapely.Polygon]:
+    boxes = {}
+    for name, islands in ARCHIPELAGOS.items():
+        lats = [i[1] for i in islands]
+        lons = [i[2] for i in islands]
+        p = ARCHIPELAGO_PAD_DEG
+        boxes[name] = shapely.box(min(lons) - p, min(lats) - p, max(lons) + p, max(lats) + p)
+    return boxes
+
+
+@dataclass(frozen=True)
+class MapShapes:
+    """What the map axes draw, projected to metres."""
+
+    paths: list[Path]
+    colours: list[str]
+    mainland_bounds: tuple[float, float, float, float]
+    outlines: list[Path]
+    label_points: list[tuple[float, float, str]]
+    archipelagos: dict[str, np.ndarray]  # name -> indexes of units reaching it
+    land: np.ndarray  # projected mainland geometries, to keep furniture off the units
+
+    def land_in(self, box: shapely.Polygon) -> float:
+        """Area of the shown units inside `box` (m²)."""
+        tree = shapely.STRtree(self.land)
+        hit = self.land[tree.query(box)]
+        return float(shapely.area(shapely.intersection(hit, box)).sum()) if len(hit) else 0.0
+
+
+def map_shapes(snap: Snapshot) -> MapShapes:
+    units = snap.layers.units
+    rows = snap.result.rows.set_index("code")
+    bins = dict(zip(snap.result.rows["code"], snap.classes.bins, strict=True))
+    colours = [
+        snap.classes.colours[bins[c]] if bins.get(c, -1) >= 0 else NO_DATA_COLOUR
+        for c in units["code"]
+    ]
+    geoms = units.geometry.to_numpy()
+    mainland = shapely.clip_by_rect(geoms, -180.0, -90.0, OFFSHORE_LON, 90.0)
+    projected = _project(geoms)
+    main_proj = _project(mainland)
+    present = ~shapely.is_empty(main_proj)
+    minx, miny, maxx, maxy = shapely.total_bounds(
+        main_proj[present] if present.any() else projected
+    )
+    archipelagos = {}
+    for name, box in _archipelago_boxes().items():
+        hit = np.flatnonzero(shapely.intersects(geoms, box))
+        if len(hit):
+            archipelagos[name] = hit
+    labels = []
+    if len(units) <= MAX_LABELLED_UNITS:
+        pts = shapely.point_on_surface(main_proj)
+        for code, pt in zip(units["code"], pts, strict=True):
+            if pt is not None and not pt.is_empty:
+                name = rows.loc[code, "short_name"] if code in rows.index else code
+                labels.append((pt.x, pt.y, str(name)))
+    outlines = []
+    if snap.layers.outlines is not None and len(snap.layers.outlines):
+        outlines = unit_paths(_project(snap.layers.outlines.geometry.to_numpy()))
+    return MapShapes(
+        unit_paths(projected),
+        colours,
+        (minx, miny, maxx, maxy),
+        outlines,
+        labels,
+        archipelagos,
+        main_proj[present],
+    )
+
+
+# ------------------------------------------------------------------ drawing helpers
+
+
+def _fit_limits(bounds, box_w: float, box_h: float, pad: float = 0.04):
+    """Data limits around `bounds` with the box's aspect ratio (equal scale in x and y)."""
+    minx, miny, maxx, maxy = bounds
+    w = max(maxx - minx, 1.0) * (1 + 2 * pad)
+    h = max(maxy - miny, 1.0) * (1 + 2 * pad)
+    if w / h < box_w / box_h:
+        w = h * box_w / box_h
+    else:
+        h = w * box_h / box_w
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    return (cx - w / 2, cx + w / 2), (cy - h / 2, cy + h / 2)
+
+
+def _unit_collection(paths, colours, n_units: int, **kw) -> PathCollection:
+    if n_units > 2000:
+        # no borders: at this density they would turn the map grey; face-coloured
+        # hairlines close the antialiasing seams between neighbours
+        edge, lw = "face", 0.15
+    else:
+        # grey, not white: the lightest class must still show its edge on white paper
+        edge, lw = "#6b7683", 0.25 if n_units > 300 else 0.45
+    return PathCollection(paths, facecolors=colours, edgecolors=edge, linewidths=lw, zorder=1, **kw)
+
+
+def nice_length(span_m: float) -> float:
+    """A round scale-bar length (1, 2 or 5 × 10^n km) of about a quarter of the span."""
+    target = span_m / 4
+    exp = 10 ** np.floor(np.log10(target))
+    for f in (5, 2, 1):
+        if f * exp <= target:
+            return float(f * exp)
+    return float(exp)
+
+
+def _km(metres: float) -> str:
+    km = metres / 1000
+    return f"{km:g}".replace(".", ",")
+
+
+def _corner(ax, width_in: float, shapes: MapShapes, w_in: float, h_in: float, top: bool) -> str:
+    """'left' or 'right': the corner (top or bottom) of the map with less land under a
+    w×h inch box, so the scale bar and north arrow cover as little of the map as possible."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    per_in = (x1 - x0) / width_in
+    w, h = w_in * per_in, h_in * per_in
+    ya, yb = (y1 - h, y1) if top else (y0, y0 + h)
+    left = shapes.land_in(shapely.box(x0, ya, x0 + w, yb))
+    right = shapes.land_in(shapely.box(x1 - w, ya, x1, yb))
+    return "left" if left < right else "right"
+
+
+def draw_scale_bar(ax, width_in: float, shapes: MapShapes) -> None:
+    (x0, x1), (y0, _y1) = ax.get_xlim(), ax.get_ylim()
+    per_in = (x1 - x0) / width_in
+    length = nice_length(x1 - x0)
+    bar_in = length / per_in + 0.6
+    side = _corner(ax, width_in, shapes, bar_in, 0.6, top=False)
+    left = x0 + 0.25 * per_in if side == "left" else x1 - (bar_in - 0.1) * per_in
+    base = y0 + 0.32 * per_in
+    h = 0.06 * per_in
+    ax.add_patch(
+        Rectangle(
+            (left - 0.12 * per_in, base - 0.22 * per_in),
+            length + 0.55 * per_in,
+            0.5 * per_in,
+            facecolor="white",
+            alpha=0.8,
+            edgecolor="none",
+            zorder=5,
+        )
+    )
+    for i in range(4):
+        ax.add_patch(
+            Rectangle(
+                (left + i * length / 4, base),
+                length / 4,
+                h,
+                facecolor=INK if i % 2 == 0 else "white",
+                edgecolor=INK,
+                linewidth=0.6,
+                zorder=6,
+            )
+        )
+    # the middle label only when there is room for it between the others
+    for frac in (0, 0.5, 1) if length / per_in >= 1.1 else (0, 1):
+        text = _km(length * frac) + (" km" if frac == 1 else "")
+        ax.text(
+            left + frac * length,
+            base - 0.05 * per_in,
+            text,
+            ha="center",
+            va="top",
+            fontsize=7,
+            color=INK,
+            zorder=7,
+        )
+
+
+def north_angle(x: float, y: float) -> float:
+    """Direction of true north at a projected point, radians clockwise from map up."""
+    inv = Transformer.from_crs(EQUAL_AREA_CRS, STORAGE_CRS, always_xy=True)
+    lon, lat = inv.transform(x, y)
+    nx, ny = _TO_METRES.transform(lon, lat + 0.5)
+    return float(np.arctan2(nx - x, ny - y))
+
+
+def draw_north_arrow(ax, width_in: float, shapes: MapShapes) -> None:
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    per_in = (x1 - x0) / width_in
+    theta = north_angle((x0 + x1) / 2, (y0 + y1) / 2)
+    side = _corner(ax, width_in, shapes, 0.8, 1.1, top=True)
+    cx = x1 - 0.45 * per_in if side == "right" else x0 + 0.45 * per_in
+    cy = y1 - 0.75 * per_in
+    length = 0.42 * per_in
+    dx, dy = np.sin(theta) * length, np.cos(theta) * length
+    ax.add_patch(
+        FancyArrow(
+            cx - dx / 2,
+            cy - dy / 2,
+            dx,
+            dy,
+            width=0.07 * per_in,
+            head_width=0.2 * per_in,
+            head_length=0.2 * per_in,
+            length_includes_head=True,
+            facecolor=INK,
+            edgecolor="white",
+            linewidth=0.8,
+            zorder=6,
+        )
+    )
+    ax.text(
+        cx + dx * 0.75,
+        cy + dy * 0.75,
+        "B",
+        ha="center",
+        va="bottom",
+        fontsize=11,
+        fontweight="bold",
+        color=INK,
+        zorder=7,
+        path_effects=[patheffects.withStroke(linewidth=3, foreground="white")],
+    )
+
+
+def _frame(ax, colour: str = "#9aa5b1") -> None:
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor(colour)
+        spine.set_linewidth(0.8)
+
+
+# ------------------------------------------------------------------ the page
+
+
+class _Page:
+    """Inch-based placement on one figure."""
+
+    def __init__(self, fig: Figure, layout: Layout):
+        self.fig, self.w, self.h = fig, layout.width, layout.height
+
+    def axes(self, left: float, bottom: float, width: float, height: float):
+        return self.fig.add_axes((left / self.w, bottom / self.h, width / self.w, height / self.h))
+
+    def text(self, x: float, y: float, s: str, **kw):
+        return self.fig.text(x / self.w, y / self.h, s, **kw)
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False))
+
+
+def draw(snap: Snapshot, layout: Layout = A4_LANDSCAPE) -> Figure:
+    """The finished map of a snapshot as a matplotlib Figure."""
+    check_glyphs(snap)
+    with mpl.rc_context(RC):
+        fig = Figure(figsize=(layout.width, layout.height), facecolor="white")
+        page = _Page(fig, layout)
+        shapes = map_shapes(snap)
+        margin = 0.25
+        top = layout.height - margin
+        if layout.header:
+            title = _wrap(snap.title, 78)
+            page.text(margin, top, title, fontsize=16, fontweight="bold", color=INK, va="top")
+            top -= 0.3 * (title.count("\n") + 1) + 0.08
+            for line in snap.subtitle:
+                page.text(margin, top, line, fontsize=9, color=MUTED, va="top")
+                top -= 0.2
+            top -= 0.12
+        footer_h = _draw_footer(page, snap, layout, margin)
+        bottom = margin + footer_h + 0.1
+
+        # main map: as large as the space left of the side column allows
+        box_w = layout.width - 2 * margin - layout.side - 0.3
+        box_h = top - bottom
+        minx, miny, maxx, maxy = shapes.mainland_bounds
+        aspect = max(maxx - minx, 1.0) / max(maxy - miny, 1.0)
+        inset_w = 0.0
+        if shapes.archipelagos:  # a column of inset frames right of the map
+            inset_w = min(2.8, max(1.6, box_w - aspect * box_h * 1.08 - 0.25))
+        map_w = min(box_w - (inset_w + 0.25 if inset_w else 0.0), aspect * box_h * 1.08)
+        map_w = max(map_w, 2.0)
+        ax = page.axes(margin, bottom, map_w, box_h)
+        xlim, ylim = _fit_limits(shapes.mainland_bounds, map_w, box_h)
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_facecolor("white")
+        _frame(ax)
+        n = len(shapes.paths)
+        ax.add_collection(_unit_collection(shapes.paths, shapes.colours, n))
+        if shapes.outlines:
+            ax.add_collection(
+                PathCollection(
+                    shapes.outlines,
+                    facecolors="none",
+                    edgecolors="#3b4652",
+                    linewidths=0.45,
+                    zorder=2,
+                )
+            )
+        for x, y, name in shapes.label_points:
+            ax.text(
+                x,
+                y,
+                name,
+                ha="center",
+                va="center",
+                fontsize=6.5 if n > 15 else 7.5,
+                color=INK,
+                clip_on=True,
+                zorder=4,
+                path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")],
+            )
+        draw_scale_bar(ax, map_w, shapes)
+        draw_north_arrow(ax, map_w, shapes)
+
+        right = margin + map_w
+        if shapes.archipelagos:
+            _draw_insets(page, snap, shapes, right + 0.25, bottom, inset_w, box_h)
+            right += 0.25 + inset_w
+        side_x = max(right + 0.35, layout.width - margin - layout.side)
+        y = _draw_legend(page, snap, side_x, top, layout.width - margin - side_x)
+        if layout.figures:
+            _draw_figures(page, snap, side_x, y - 0.3, layout.width - margin - side_x)
+    return fig
+
+
+def _draw_insets(page: _Page, snap: Snapshot, shapes: MapShapes, x, bottom, width, height) -> None:
+    """One framed inset per archipelago the shown units reach, stacked from the bottom,
+    Trường Sa (south) below Hoàng Sa (north), each at the main map's colours."""
+    boxes = _archipelago_boxes()
+    names = [n for n in ("Trường Sa", "Hoàng Sa") if n in shapes.archipelagos]
+    frames = [_project([boxes[n]])[0].bounds for n in names]
+    ratios = [(b[3] - b[1]) / (b[2] - b[0]) for b in frames]
+    gap = 0.45  # room for each frame's caption
+    w = min(width, (height - gap * len(names)) / sum(ratios))  # one width for every frame
+    y = bottom
+    for name, (minx, miny, maxx, maxy), ratio in zip(names, frames, ratios, strict=True):
+        h = w * ratio
+        ax = page.axes(x, y, w, h)
+        ax.set_xlim(minx, maxx)
+        ax.set_ylim(miny, maxy)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_facecolor(SEA)
+        _frame(ax, INK)
+        idx = shapes.archipelagos[name]
+        ax.add_collection(
+            PathCollection(
+                [shapes.paths[i] for i in idx],
+                facecolors=[shapes.colours[i] for i in idx],
+                edgecolors=INK,
+                linewidths=0.3,
+            )
+        )
+        # islands are a few hundred metres across: mark each at the colour of its unit
+        lonlat = np.array([(lon, lat) for _, lat, lon in ARCHIPELAGOS[name]])
+        xs, ys = _TO_METRES.transform(lonlat[:, 0], lonlat[:, 1])
+        pts = shapely.points(lonlat)
+        units = snap.layers.units.geometry.to_numpy()
+        colours = []
+        for p in pts:
+            hit = [i for i in idx if shapely.intersects(units[i], shapely.buffer(p, 0.05))]
+            colours.append(shapes.colours[hit[0]] if hit else NO_DATA_COLOUR)
+        ax.scatter(xs, ys, s=14, c=colours, edgecolors=INK, linewidths=0.5, zorder=3)
+        page.text(
+            x,
+            y + h + 0.05,
+            f"Quần đảo {name} ({ARCHIPELAGO_OWNERS[name]})",
+            fontsize=7.5,
+            fontweight="bold",
+            color=INK,
+            va="bottom",
+        )
+        y += h + gap
+
+
+def _draw_legend(page: _Page, snap: Snapshot, x: float, top: float, width: float) -> float:
+    """Class swatches with their ranges and the no-data class; returns the y below it."""
+    chars = max(18, int(width * 11))
+    title = _wrap(snap.legend_title.split("\n")[0], chars) + "\n" + snap.legend_title.split("\n")[1]
+    page.text(x, top, title, fontsize=9.5, fontweight="bold", color=INK, va="top", linespacing=1.3)
+    y = top - 0.2 * (title.count("\n") + 1) - 0.15
+    rows = [
+        *zip(snap.classes.colours, snap.labels, strict=True),
+        (NO_DATA_COLOUR, "Không có số liệu"),
+    ]
+    for colour, label in rows:
+        page.fig.add_artist(
+            Rectangle(
+                (x / page.w, (y - 0.16) / page.h),
+                0.32 / page.w,
+                0.17 / page.h,
+                transform=page.fig.transFigure,
+                facecolor=colour,
+                edgecolor="#7b8794",
+                linewidth=0.6,
+            )
+        )
+        page.text(x + 0.42, y - 0.075, label, fontsize=9, color=INK, va="center")
+        y -= 0.25
+    return y
+
+
+def _draw_figures(page: _Page, snap: Snapshot, x: float, top: float, width: float) -> None:
+    from dashboard.figures import previous_period_label
+
+    page.text(
+        x, top, "Số liệu chính của địa bàn", fontsize=9.5, fontweight="bold", color=INK, va="top"
+    )
+    y = top - 0.3
+    chars = max(20, int(width * 10))
+    for card in snap.cards:
+        page.text(x, y, card.label, fontsize=8, color=MUTED, va="top")
+        value = _wrap(card.value, chars)
+        page.text(x, y - 0.17, value, fontsize=10.5, fontweight="bold", color=INK, va="top")
+        y -= 0.17 + 0.2 * (value.count("\n") + 1)
+        if card.delta:
+            colour = (
+                "#1a7f37"
+                if card.delta.startswith("+")
+                else ("#b42318" if card.delta.startswith("−") else MUTED)
+            )
+            page.text(
+                x,
+                y,
+                f"{card.delta} so với kỳ trước ({previous_period_label(snap.view)})",
+                fontsize=7.5,
+                color=colour,
+                va="top",
+            )
+            y -= 0.18
+        y -= 0.12
+
+
+def _draw_footer(page: _Page, snap: Snapshot, layout: Layout, margin: float) -> float:
+    """Source, export time and warnings along the bottom; returns the height used."""
+    chars = int((layout.width - 2 * margin) * 15.5)
+    lines = []
+    for s in snap.source:
+        lines += textwrap.wrap(s, chars)
+    lines.append(f"{snap.stamp} · antt-map")
+    y = margin
+    for line in reversed(lines):
+        page.text(margin, y, line, fontsize=6.5, color=MUTED, va="bottom")
+        y += 0.13
+    if snap.notes:
+        note = "⚠ " + " ".join(snap.notes)
+        note = _wrap(note, int((layout.width - 2 * margin) * 13))
+        page.text(
+            margin,
+            y + 0.08,
+            note,
+            fontsize=7.5,
+            color="#6b4e00",
+            va="bottom",
+            bbox={"boxstyle": "round,pad=0.3", "facecolor": "#fff4ce", "edgecolor": "#d8b600"},
+        )
+        y += 0.08 + 0.16 * (note.count("\n") + 1) + 0.08
+    return y - margin
+
+
+# ------------------------------------------------------------------ fonts
+
+
+def snapshot_texts(snap: Snapshot) -> list[str]:
+    """Every string an export draws (for the glyph check)."""
+    texts = [snap.title, *snap.subtitle, snap.legend_title, *snap.labels, *snap.source, *snap.notes]
+    texts += [snap.stamp, "Không có số liệu", "Số liệu chính của địa bàn", "⚠ B km"]
+    texts += [f"Quần đảo {n} ({o})" for n, o in ARCHIPELAGO_OWNERS.items()]
+    texts += snap.result.rows["short_name"].astype(str).tolist()
+    for c in snap.cards:
+        texts += [c.label, c.value, c.delta or ""]
+    return texts
+
+
+def missing_glyphs(texts: list[str], font: str = FONT) -> set[str]:
+    """Characters of `texts` the font has no glyph for (they would print as boxes)."""
+    path = font_manager.findfont(font, fallback_to_default=False)
+    face = ft2font.FT2Font(path)
+    chars = {ch for t in texts for ch in t if not ch.isspace()}
+    return {ch for ch in chars if face.get_char_index(ord(ch)) == 0}
+
+
+def check_glyphs(snap: Snapshot) -> None:
+    try:
+        missing = missing_glyphs(snapshot_texts(snap))
+    except ValueError as err:  # findfont: font not installed
+        raise ExportError(
+            f"Không tìm thấy phông chữ {FONT} để viết tiếng Việt. Cài lại matplotlib "
+            "(pip install -e .) hoặc gói fonts-dejavu-core."
+        ) from err
+    if missing:
+        raise ExportError(
+            f"Phông chữ {FONT} thiếu ký tự {' '.join(sorted(missing))}: "
+            "bản đồ sẽ in ô vuông thay cho chữ. Cài gói fonts-dejavu-core bản mới hơn."
+        )
