@@ -94,6 +94,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="xuất hàng loạt: mỗi tỉnh một tệp (toàn quốc) hoặc mỗi huyện của tỉnh --area một tệp",
     )
 
+    for kind, what in (("models", "sổ theo dõi mô hình"), ("status", "danh sách trạng thái xã")):
+        imp = sub.add_parser(
+            f"import-{kind}",
+            help=f"nhập {what} từ tệp .xlsx hoặc .csv (kiểm tra từng dòng, báo các dòng bị loại)",
+        )
+        imp.add_argument("file", help="tệp .xlsx hoặc .csv")
+        _add_store(imp)
+        imp.add_argument(
+            "--strict", action="store_true", help="không lưu gì nếu có bất kỳ dòng nào bị loại"
+        )
+        imp.add_argument("--report", help="ghi danh sách dòng bị loại ra tệp .xlsx")
+        imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu vào kho")
+        if kind == "models":
+            imp.add_argument(
+                "--crs", help="hệ tọa độ của cột X/Y, ví dụ EPSG:9210 (VN-2000) hoặc EPSG:3405"
+            )
+
+    template = sub.add_parser("template", help="ghi tệp Excel mẫu để nhập dữ liệu")
+    template.add_argument("--out", default="mau-nhap-du-lieu.xlsx", help="tệp .xlsx cần ghi")
+
     serve = sub.add_parser("serve", help="mở bảng điều khiển (dựng kho mẫu nếu chưa có)")
     _add_store(serve)
     serve.add_argument("--port", type=int, default=8501)
@@ -202,6 +222,62 @@ def _cmd_export(args) -> int:
     return 0
 
 
+def _cmd_import(args) -> int:
+    from geodata.imports import apply_import
+    from geodata.store import GpkgStore
+    from loaders.registry import KINDS, check_registry
+    from loaders.registry_files import report_xlsx
+
+    kind = args.command.removeprefix("import-")
+    store = GpkgStore.open(args.store)
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise LoaderError(f"Không đọc được tệp '{path}': {err.strerror}.") from err
+    check = check_registry(store, data, path.name, kind, getattr(args, "crs", None))
+    n_bad = check.n_rejected_rows
+    print(
+        f"{path.name}: {len(check.accepted)} dòng hợp lệ, {n_bad} dòng bị loại "
+        f"(trang: {', '.join(check.sheets)})."
+    )
+    for r in check.rejected.head(20).itertuples(index=False):
+        print(f"  trang '{r[0]}', dòng {r[1]}, cột {r[2]}: {r[4]}" + (f" [{r[3]}]" if r[3] else ""))
+    if len(check.rejected) > 20:
+        print(f"  … và {len(check.rejected) - 20} lỗi khác (xem --report).")
+    if args.report:
+        from dashboard.export.writers import write_atomic
+
+        write_atomic(args.report, report_xlsx(check))
+        print(f"Báo cáo: {args.report}")
+    if args.dry_run:
+        print("Chạy thử (--dry-run): không lưu gì vào kho.")
+        return 0
+    if args.strict and n_bad:
+        print(f"Lỗi: --strict: có {n_bad} dòng bị loại nên không lưu dòng nào.", file=sys.stderr)
+        return 2
+    if check.accepted.empty:
+        print("Lỗi: không có dòng hợp lệ nào để lưu.", file=sys.stderr)
+        return 2
+    res = apply_import(store.path, kind, check.accepted, path.name, check.checksum, n_bad)
+    if res.unchanged:
+        print(f"Tệp này đã được nhập lúc {res.previous}: kho không thay đổi.")
+        return 0
+    print(f"Đã lưu {res.accepted} dòng {KINDS[kind]} vào {store.path}.")
+    if res.demo_removed:
+        print(f"Đã xóa {res.demo_removed} dòng dữ liệu mẫu của bảng này.")
+    return 0
+
+
+def _cmd_template(args) -> int:
+    from dashboard.export.writers import write_atomic
+    from loaders.registry_files import template_bytes
+
+    path = write_atomic(args.out, template_bytes())
+    print(f"Đã ghi tệp mẫu {path}")
+    return 0
+
+
 def _cmd_serve(args) -> int:
     from geodata.build import build_demo_store
 
@@ -233,7 +309,15 @@ def _cmd_serve(args) -> int:
     return subprocess.call(cmd, env=env, cwd=APP.parent)
 
 
-COMMANDS = {"demo": _cmd_demo, "query": _cmd_query, "export": _cmd_export, "serve": _cmd_serve}
+COMMANDS = {
+    "demo": _cmd_demo,
+    "query": _cmd_query,
+    "export": _cmd_export,
+    "import-models": _cmd_import,
+    "import-status": _cmd_import,
+    "template": _cmd_template,
+    "serve": _cmd_serve,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

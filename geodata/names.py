@@ -1,17 +1,143 @@
-"""Name folding for search and matching: case, diacritics, đ/Đ and its look-alike Ð."""
+"""Vietnamese place names as people type them, reduced to keys that compare equal.
+
+Three keys, strictest first, so a match is never looser than it needs to be:
+- `typed_key`: type word (expanded from "TP.", "TT.", "H.", "P." …) + `name_key`;
+- `name_key`: the name without its type word, lower case, one spacing, look-alike
+  letters mapped ("Ð" U+00D0 -> "Đ"), tone marks placed one way ("Hoá" = "Hóa",
+  "Thuỵ" = "Thụy"), numbers without leading zeros ("Phường 01" = "Phường 1");
+- `fold`: the same without any diacritics ("hoa binh"), for search and as a last resort.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-_LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ"})
+_LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "ɖ": "đ"})
+TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # grave, acute, tilde, hook, dot below
+
+# Type words, longest first; abbreviations of one letter only count with a dot.
+TYPE_WORDS: tuple[tuple[str, str], ...] = (
+    ("thanh pho", "thành phố"),
+    ("thi tran", "thị trấn"),
+    ("huyen dao", "huyện đảo"),
+    ("dac khu", "đặc khu"),
+    ("thi xa", "thị xã"),
+    ("phuong", "phường"),
+    ("huyen", "huyện"),
+    ("quan", "quận"),
+    ("tinh", "tỉnh"),
+    ("xa", "xã"),
+)
+ABBREVIATIONS = {
+    "tp": "thành phố",
+    "tt": "thị trấn",
+    "tx": "thị xã",
+    "h": "huyện",
+    "q": "quận",
+    "p": "phường",
+    "x": "xã",
+    "t": "tỉnh",
+}
+_ABBREV = re.compile(r"^(tp|tt|tx)(?:\.\s*|\s+)|^(h|q|p|x|t)\.\s*", re.IGNORECASE)
 
 
 def fold(text: str) -> str:
-    """'Tỉnh Hòa  Bình' -> 'tinh hoa binh'; also folds old/new tone placement, because
-    every tone mark is removed."""
+    """'Tỉnh Hòa  Bình' -> 'tinh hoa binh': case, spacing, every diacritic, đ and Ð."""
     t = unicodedata.normalize("NFD", str(text).translate(_LOOKALIKES))
     t = "".join(ch for ch in t if unicodedata.category(ch) != "Mn")
     t = t.replace("Đ", "D").replace("đ", "d").lower()
     return re.sub(r"\s+", " ", t).strip()
+
+
+def _clusters(word: str) -> list[str]:
+    """NFD letters with their non-tone marks: 'ườ' -> ['ư', 'ơ'] (tones removed)."""
+    out: list[str] = []
+    for ch in word:
+        if unicodedata.combining(ch) and out:
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def canonical_tones(word: str) -> str:
+    """Put the tone mark of one syllable where the traditional rule puts it.
+
+    The two spellings in use differ only for syllables ending in "oa", "oe" or "uy"
+    ("hoá"/"hóa", "thuỵ"/"thụy", "khoẻ"/"khỏe"): the tone goes on the first of the
+    two vowels; "qu" + "y" keeps it on the "y" ("quý") in both spellings.
+    """
+    d = unicodedata.normalize("NFD", word)
+    tones = [c for c in d if c in TONES]
+    if len(tones) != 1:
+        return unicodedata.normalize("NFC", d)
+    letters = _clusters("".join(c for c in d if c not in TONES))
+    # where the tone was: the cluster it followed
+    pos, seen = 0, -1
+    for c in d:
+        if c in TONES:
+            pos = seen
+            break
+        if not unicodedata.combining(c):
+            seen += 1
+    base = [c[0].lower() for c in letters]
+    tail = "".join(base[-2:])
+    plain_tail = all(len(c) == 1 for c in letters[-2:])
+    if (
+        len(letters) >= 2
+        and plain_tail
+        and tail in ("oa", "oe", "uy")
+        and not (tail == "uy" and len(base) >= 3 and base[-3] == "q")
+    ):
+        pos = len(letters) - 2
+    letters[pos] += tones[0]
+    return unicodedata.normalize("NFC", "".join(letters))
+
+
+def _clean(text: str) -> str:
+    t = unicodedata.normalize("NFC", str(text).translate(_LOOKALIKES)).lower()
+    t = re.sub(r"[\s\u00a0]+", " ", t).strip()
+    return t
+
+
+def split_type(name: str) -> tuple[str | None, str]:
+    """('thành phố', 'hòa bình') from 'TP. Hòa Bình'; (None, name) without a type word."""
+    t = _clean(name)
+    m = _ABBREV.match(t)
+    if m:
+        return ABBREVIATIONS[(m.group(1) or m.group(2)).lower()], t[m.end() :]
+    # with diacritics the type word must be spelled out ("Xa Lý" is a name, "Xã Lý" is
+    # not); a name typed without any diacritics ("xa tan lac") is read without them
+    plain = fold(t) == t
+    for key, word in TYPE_WORDS:
+        head = key if plain else word
+        if t.startswith(head + " ") and len(t) > len(head) + 1:
+            return word, t[len(head) + 1 :]
+    return None, t
+
+
+def _key(rest: str) -> str:
+    words = re.split(r"[\s.,;:()\-–/]+", rest)
+    out = []
+    for w in words:
+        if not w:
+            continue
+        out.append(str(int(w)) if w.isdigit() else canonical_tones(w))
+    return " ".join(out)
+
+
+def name_key(name: str) -> str:
+    """The name without its type word: 'P. 01' -> '1', 'Xã Thuỵ  Hoá' -> 'thụy hóa'."""
+    return _key(split_type(name)[1])
+
+
+def typed_key(name: str) -> str:
+    """Type word and name: 'TT. Mai Châu' -> 'thị trấn|mai châu' ('|mai châu' untyped)."""
+    kind, rest = split_type(name)
+    return f"{kind or ''}|{_key(rest)}"
+
+
+def loose_key(name: str) -> str:
+    """`name_key` without diacritics: the last resort of matching."""
+    return fold(name_key(name))

@@ -1,0 +1,153 @@
+"""Store validated registry rows: one SQLite transaction per import.
+
+The GeoPackage is an SQLite database, so an import is all-or-nothing: demo rows
+removed, rows upserted by their key, the `imports` record written, then COMMIT; any
+error (or a crash, or a full disk) rolls everything back and the store is exactly as
+it was. Upserting by key and recognising a file already imported (same checksum)
+makes a re-import change nothing.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from geodata.errors import StoreError
+from geodata.schema import COMMUNE_STATUS, IMPORTS, MODELS
+
+# table, key columns, stored columns
+TABLES = {
+    "models": (
+        MODELS,
+        ("model_id",),
+        (
+            "model_id",
+            "name",
+            "model_type",
+            "commune_code",
+            "version",
+            "start_year",
+            "end_year",
+            "recognition",
+            "model_units",
+            "members",
+            "lon",
+            "lat",
+            "is_demo",
+        ),
+    ),
+    "status": (
+        COMMUNE_STATUS,
+        ("version", "code", "year"),
+        ("version", "code", "year", "certified", "hotspot", "transitioned", "is_demo"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: str
+    file_name: str
+    accepted: int
+    rejected: int
+    demo_removed: int
+    unchanged: bool  # the same file was imported before: nothing was written
+    previous: str | None = None  # when it was imported before
+
+
+def _value(v):
+    if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+        return None
+    if hasattr(v, "item"):  # numpy scalars
+        return v.item()
+    return v
+
+
+def apply_import(
+    path: str | Path,
+    kind: str,
+    rows: pd.DataFrame,
+    file_name: str,
+    checksum: str,
+    rejected: int,
+) -> ImportResult:
+    """Write `rows` (validated, in the table's columns) into the store at `path`.
+
+    Raises
+    ------
+    StoreError
+        The store could not be written; it is left unchanged.
+    """
+    table, key, columns = TABLES[kind]
+    path = Path(path)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    except sqlite3.Error as err:
+        raise StoreError(f"Không mở được kho '{path}' để ghi: {err}.") from err
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        prev = conn.execute(
+            f'SELECT imported_at FROM "{IMPORTS}" WHERE checksum = ? AND kind = ? ORDER BY fid DESC',
+            (checksum, kind),
+        ).fetchone()
+        if prev is not None:
+            conn.execute("ROLLBACK")
+            return ImportResult(kind, file_name, len(rows), rejected, 0, True, prev[0])
+        demo = conn.execute(f'DELETE FROM "{table}" WHERE is_demo = 1').rowcount
+        where = " AND ".join(f'"{k}" = ?' for k in key)
+        values = [tuple(_value(v) for v in r) for r in rows[list(columns)].itertuples(index=False)]
+        idx = [columns.index(k) for k in key]
+        conn.executemany(
+            f'DELETE FROM "{table}" WHERE {where}', [tuple(v[i] for i in idx) for v in values]
+        )
+        marks = ", ".join("?" for _ in columns)
+        names = ", ".join(f'"{c}"' for c in columns)
+        _insert(conn, f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values)
+        next_id = conn.execute(
+            f'SELECT COALESCE(MAX(import_id), 0) + 1 FROM "{IMPORTS}"'
+        ).fetchone()[0]
+        conn.execute(
+            f'INSERT INTO "{IMPORTS}" (import_id, kind, file_name, checksum, imported_at, imported_by, '
+            "rows_accepted, rows_rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                next_id,
+                kind,
+                file_name,
+                checksum,
+                datetime.now().isoformat(timespec="seconds"),
+                _user(),
+                len(rows),
+                rejected,
+            ),
+        )
+        conn.execute("COMMIT")
+    except sqlite3.Error as err:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        why = "đĩa đầy" if "full" in str(err).lower() else str(err)
+        raise StoreError(
+            f"Nhập '{file_name}' thất bại ({why}); kho dữ liệu được giữ nguyên."
+        ) from err
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.close()
+    return ImportResult(kind, file_name, len(rows), rejected, demo, False)
+
+
+def _insert(conn: sqlite3.Connection, sql: str, values: list[tuple]) -> None:
+    conn.executemany(sql, values)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return ""
