@@ -108,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
         imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu vào kho")
         if kind == "models":
             imp.add_argument(
-                "--crs", help="hệ tọa độ của cột X/Y, ví dụ EPSG:9210 (VN-2000) hoặc EPSG:3405"
+                "--crs",
+                help="hệ tọa độ của cột X/Y, ví dụ EPSG:3405 (VN-2000 / UTM 48N) hoặc EPSG:9210 (VN-2000 / TM-3 105°45′)",
             )
 
     template = sub.add_parser("template", help="ghi tệp Excel mẫu để nhập dữ liệu")

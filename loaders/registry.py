@@ -551,7 +551,7 @@ def _check_points(store, acc: pd.DataFrame, crs: str | None, problems: list) -> 
                         r.src_row,
                         "X",
                         f"{r.x}",
-                        "có cột X/Y nhưng chưa khai báo hệ tọa độ: nhập lại với --crs (ví dụ EPSG:9210, VN-2000 kinh tuyến trục 105°30′ múi 3°)",
+                        "có cột X/Y nhưng chưa khai báo hệ tọa độ: nhập lại với --crs (ví dụ EPSG:3405 (VN-2000 / UTM 48N) hoặc EPSG:9210 (VN-2000 / TM-3 105°45′))",
                     )
                 )
             acc = acc[~has_xy].copy()

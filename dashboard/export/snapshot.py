@@ -15,14 +15,14 @@ from dashboard.map_view import class_labels
 from geodata.classify import SCHEMES, Classes, classify, palette_for
 from geodata.display import DisplayLayers, display_layers
 from geodata.query import ViewResult, query_view
-from geodata.schema import LEVEL_LABELS_VI, MODELS
+from geodata.schema import COMMUNE_STATUS, LEVEL_LABELS_VI, MODELS
 from geodata.view import MapView
 
 APPROXIMATE_NOTE = (
     "Ranh giới xấp xỉ (dựng từ tâm xã), không phải ranh giới chính thức; "
     "không dùng để xác định địa giới hành chính."
 )
-DEMO_NOTE = "Số liệu mẫu của ứng dụng, không phải số liệu thật."
+DEMO_NOTE = "Có số liệu mẫu của ứng dụng (không phải số liệu thật)."
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,11 @@ def filters_in_words(result: ViewResult) -> tuple[str, ...]:
 
 
 def _is_demo(store) -> bool:
-    flags = store.table(MODELS, columns=("is_demo",))["is_demo"]
-    return bool(len(flags)) and bool(flags.astype(bool).all())
+    """True while any stored model or commune status is the demo's."""
+    return any(
+        bool(store.table(t, columns=("is_demo",))["is_demo"].astype(bool).any())
+        for t in (MODELS, COMMUNE_STATUS)
+    )
 
 
 def build_snapshot(store, view: MapView, now: datetime | None = None) -> Snapshot:
@@ -100,7 +103,7 @@ def build_snapshot(store, view: MapView, now: datetime | None = None) -> Snapsho
     if demo:
         notes.append(DEMO_NOTE)
     data_source = (
-        "dữ liệu mẫu dựng sẵn của ứng dụng"
+        "có dữ liệu mẫu dựng sẵn của ứng dụng"
         if demo
         else "sổ theo dõi mô hình và trạng thái xã đã nhập vào kho"
     )
