@@ -448,13 +448,37 @@ def handle_click(store, view: MapView, result: ViewResult, base: BaseLayers, out
     st.rerun()
 
 
+def _guarded(page) -> None:
+    try:
+        page(get_store())
+    except AnttError as err:
+        st.error(str(err), icon="🚫")
+
+
+def map_page() -> None:
+    _guarded(render)
+
+
+def import_page() -> None:
+    from dashboard.import_page import render_import
+
+    _guarded(render_import)
+
+
 def main() -> None:
     st.set_page_config(page_title="Bản đồ mô hình tự quản về ANTT", page_icon="🗺️", layout="wide")
     ensure_static_assets()
-    try:
-        render(get_store())
-    except AnttError as err:
-        st.error(str(err), icon="🚫")
+    st.navigation(
+        [
+            st.Page(map_page, title="Bản đồ", icon=":material/map:", default=True),
+            st.Page(
+                import_page,
+                title="Nhập dữ liệu",
+                icon=":material/upload_file:",
+                url_path="nhap-du-lieu",
+            ),
+        ]
+    ).run()
 
 
 main()

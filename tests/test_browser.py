@@ -8,10 +8,8 @@ import pytest
 
 from tests.browser_support import (
     ARTIFACTS,
-    CHROMIUM_ARGS,
     OfflineGuard,
     Server,
-    chromium_path,
     map_frame,
     wait_for,
 )
@@ -28,16 +26,6 @@ def server(demo_build, tmp_path_factory):
         yield srv
     finally:
         srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -1,0 +1,149 @@
+"""The data staff's page: upload a registry, read the validation report, then confirm.
+
+Nothing is stored until the confirm button; checking a file is repeated only when the
+file, its kind or the coordinate system changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from dashboard.format import fmt_int
+from geodata.errors import AnttError
+from geodata.imports import apply_import
+from geodata.schema import COMMUNE_STATUS, IMPORTS, MODELS
+from geodata.store import GpkgStore
+from loaders.errors import LoaderError
+from loaders.registry import KINDS, check_registry
+from loaders.registry_files import report_xlsx, template_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHECKED = "import_checked"  # (file digest, kind, crs) -> RegistryCheck
+DONE = "import_done"
+KIND_LABELS = {"models": "Sổ theo dõi mô hình", "status": "Trạng thái xã (đạt chuẩn, trọng điểm)"}
+TABLE_OF = {"models": MODELS, "status": COMMUNE_STATUS}
+
+
+def render_import(store: GpkgStore) -> None:
+    st.title("Nhập dữ liệu")
+    st.markdown(
+        "Tải lên sổ theo dõi mô hình hoặc danh sách trạng thái xã (Excel .xlsx hoặc .csv). "
+        "Tệp được kiểm tra từng dòng; **chưa có gì được lưu** cho đến khi bạn bấm xác nhận."
+    )
+    st.download_button(
+        "Tải tệp Excel mẫu",
+        template_bytes,
+        "mau-nhap-du-lieu.xlsx",
+        XLSX,
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    kind = st.radio(
+        "Loại dữ liệu",
+        list(KIND_LABELS),
+        format_func=KIND_LABELS.get,
+        horizontal=True,
+        key="imp_kind",
+    )
+    upload = st.file_uploader(
+        "Chọn tệp", type=["xlsx", "csv"], key="imp_file", help="Excel .xlsx (mọi trang) hoặc CSV."
+    )
+    crs = ""
+    if kind == "models":
+        crs = st.text_input(
+            "Hệ tọa độ của cột X/Y (nếu có)",
+            key="imp_crs",
+            placeholder="ví dụ EPSG:3405 (VN-2000 / UTM 48N); để trống nếu dùng Kinh độ/Vĩ độ",
+        ).strip()
+
+    if done := st.session_state.pop(DONE, None):
+        st.success(done, icon="✅")
+    if upload is None:
+        _history(store)
+        return
+
+    data = upload.getvalue()
+    key = (hashlib.sha256(data).hexdigest(), kind, crs)
+    cached = st.session_state.get(CHECKED)
+    if cached is None or cached[0] != key:
+        with st.spinner(f"Đang kiểm tra {upload.name}…"):
+            try:
+                check = check_registry(store, data, upload.name, kind, crs or None)
+            except (LoaderError, AnttError) as err:
+                st.error(str(err), icon="🚫")
+                return
+        st.session_state[CHECKED] = (key, check)
+    check = st.session_state[CHECKED][1]
+
+    n_ok, n_bad = len(check.accepted), check.n_rejected_rows
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Dòng hợp lệ", fmt_int(n_ok))
+    c2.metric("Dòng bị loại", fmt_int(n_bad))
+    c3.metric("Trang tính đã đọc", ", ".join(check.sheets))
+    if n_bad:
+        st.subheader("Các dòng bị loại")
+        if len(check.rejected) <= 100:  # a plain table: every reason readable at once
+            st.table(check.rejected.set_index(["Trang tính", "Dòng"]))
+        else:
+            st.dataframe(check.rejected, hide_index=True, width="stretch")
+        st.download_button(
+            "Tải báo cáo dòng bị loại (XLSX)",
+            report_xlsx(check),
+            f"bao-cao-{upload.name.rsplit('.', 1)[0]}.xlsx",
+            XLSX,
+            on_click="ignore",
+        )
+    if n_ok:
+        st.subheader("Xem trước các dòng hợp lệ")
+        st.dataframe(check.preview.head(200), hide_index=True, width="stretch")
+
+    demo = int(store.table(TABLE_OF[kind], columns=("is_demo",))["is_demo"].astype(bool).sum())
+    if demo:
+        st.warning(
+            f"Kho đang có {fmt_int(demo)} dòng {KINDS[kind]} **mẫu**: lần nhập này sẽ xóa chúng, "
+            "để bản đồ chỉ còn số liệu thật.",
+            icon="⚠️",
+        )
+    strict = st.checkbox("Không lưu gì nếu có dòng bị loại", key="imp_strict")
+    blocked = n_ok == 0 or (strict and n_bad > 0)
+    if st.button(
+        f"Xác nhận lưu {fmt_int(n_ok)} dòng hợp lệ", type="primary", disabled=blocked, key="imp_go"
+    ):
+        try:
+            res = apply_import(
+                store.path, kind, check.accepted, check.file_name, check.checksum, n_bad
+            )
+        except AnttError as err:
+            st.error(str(err), icon="🚫")
+            return
+        if res.unchanged:
+            msg = f"Tệp {res.file_name} đã được nhập lúc {res.previous}: kho không thay đổi."
+        else:
+            msg = f"Đã lưu {fmt_int(res.accepted)} dòng {KINDS[kind]} từ {res.file_name}."
+            if res.demo_removed:
+                msg += f" Đã xóa {fmt_int(res.demo_removed)} dòng dữ liệu mẫu."
+        st.session_state[DONE] = msg + " Mở trang “Bản đồ” để xem."
+        st.session_state.pop(CHECKED, None)
+        st.session_state.pop("imp_file", None)
+        st.rerun()
+
+
+def _history(store: GpkgStore) -> None:
+    past = store.table(IMPORTS)
+    past = past[past["kind"] != "demo"]
+    if past.empty:
+        return
+    st.subheader("Các lần nhập trước")
+    cols = {
+        "imported_at": "Thời gian",
+        "kind": "Loại",
+        "file_name": "Tệp",
+        "rows_accepted": "Dòng đã lưu",
+        "rows_rejected": "Dòng bị loại",
+        "imported_by": "Người nhập",
+    }
+    table = past.sort_values("imported_at", ascending=False)[list(cols)].rename(columns=cols)
+    table["Loại"] = table["Loại"].map(lambda k: KINDS.get(k, k))
+    st.dataframe(table, hide_index=True, width="stretch")

@@ -1,0 +1,78 @@
+"""The import page in headless Chromium, on its own copy of the store."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.browser_support import ARTIFACTS, OfflineGuard, Server, map_frame, wait_for
+from tests.registry_files import BAD, GOOD, messy_workbook
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(demo_build, tmp_path_factory):
+    ARTIFACTS.mkdir(exist_ok=True)
+    folder = tmp_path_factory.mktemp("import-srv")
+    store = folder / "antt.gpkg"
+    shutil.copy(demo_build.path, store)
+    srv = Server(store, folder / "server.log")
+    try:
+        srv.wait_ready()
+        yield srv
+    finally:
+        srv.stop()
+
+
+def test_upload_report_confirm_and_the_map_changes(server, browser, tmp_path):
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
+    page = ctx.new_page()
+    guard = OfflineGuard(page)
+    try:
+        bad = tmp_path / "co-loi.xlsx"
+        bad.write_bytes(messy_workbook(GOOD + BAD))
+        clean = tmp_path / "sach.xlsx"
+        clean.write_bytes(messy_workbook(GOOD))
+        body = lambda: page.inner_text("body")  # noqa: E731
+
+        # before: the demo's Hòa Bình has 112 models in 2020
+        page.goto(f"{server.url}/?metric=model_count&from=2020&to=2020&level=district&area=17")
+        map_frame(page)
+        wait_for(lambda: "112" in page.locator(".antt-card-value").first.inner_text(), what="112")
+
+        page.goto(f"{server.url}/nhap-du-lieu")
+        wait_for(lambda: "Tải tệp Excel mẫu" in body(), what="the import page")
+        page.locator("input[type=file]").set_input_files(str(bad))
+        wait_for(lambda: "Trùng với dòng 5" in body(), what="the validation report")
+        text = body()
+        assert "Không tìm thấy xã/phường 'Xã Không Có'" in text
+        assert "Trùng với dòng 5" in text and "Thiếu tên mô hình" in text
+        page.screenshot(path=str(ARTIFACTS / "import_report.png"), full_page=True)
+        page.get_by_text("Không lưu gì nếu có dòng bị loại").click()
+        wait_for(
+            lambda: page.get_by_role("button", name="Xác nhận lưu 3 dòng hợp lệ").is_disabled(),
+            what="strict blocks",
+        )
+
+        page.locator("input[type=file]").set_input_files(str(clean))
+        confirm = page.get_by_role("button", name="Xác nhận lưu 3 dòng hợp lệ")
+        wait_for(
+            lambda: "Các dòng bị loại" not in body() and confirm.is_enabled(), what="a clean file"
+        )
+        assert "dữ liệu mẫu" in body() or "mẫu" in body()
+        confirm.click()
+        wait_for(lambda: "Đã lưu 3 dòng mô hình" in body(), what="the import to be stored")
+        page.screenshot(path=str(ARTIFACTS / "import_done.png"), full_page=True)
+
+        # after: the map shows the imported registry
+        page.goto(f"{server.url}/?metric=model_count&from=2020&to=2020&level=district&area=17")
+        map_frame(page)
+        wait_for(
+            lambda: page.locator(".antt-card-value").first.inner_text() == "3", what="3 models"
+        )
+        page.screenshot(path=str(ARTIFACTS / "import_map_after.png"))
+    finally:
+        ctx.close()
+    assert guard.blocked == []
