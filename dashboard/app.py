@@ -311,7 +311,7 @@ def render(store: GpkgStore) -> None:
     )
     for msg in st.session_state.get(S.MESSAGES, []):
         st.warning(msg, icon="⚠️")
-    if result.version.is_approximate:
+    if result.approximate:
         st.info(
             "Ranh giới trên bản đồ là **ranh giới xấp xỉ** dựng từ tâm xã (dữ liệu mẫu), "
             "không phải ranh giới chính thức; số liệu là **dữ liệu mẫu**.",
@@ -326,7 +326,7 @@ def render(store: GpkgStore) -> None:
         view.level,
         view.area,
         result.area_level,
-        result.version.is_approximate,
+        result.approximate,
     )
     classes = classify(result.rows["value"], view.scheme, view.k, palette_for(view.metric))
     payload = values_payload(result, classes)

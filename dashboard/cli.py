@@ -112,6 +112,31 @@ def build_parser() -> argparse.ArgumentParser:
                 help="hệ tọa độ của cột X/Y, ví dụ EPSG:3405 (VN-2000 / UTM 48N) hoặc EPSG:9210 (VN-2000 / TM-3 105°45′)",
             )
 
+    bnd = sub.add_parser(
+        "import-boundaries",
+        help="nhập ranh giới chính thức (Shapefile/.zip, GeoPackage, GeoJSON) thay ranh giới xấp xỉ",
+    )
+    bnd.add_argument("file", help="tệp .shp, .zip, .gpkg hoặc .geojson")
+    _add_store(bnd)
+    bnd.add_argument(
+        "--version", required=True, help="phiên bản ranh giới, ví dụ vn-2024 hoặc vn-2025"
+    )
+    bnd.add_argument("--valid-from", required=True, help="ngày bắt đầu hiệu lực (YYYY-MM-DD)")
+    bnd.add_argument("--valid-to", help="ngày hết hiệu lực (YYYY-MM-DD)")
+    bnd.add_argument(
+        "--level", choices=("province", "district", "commune"), help="mặc định: tự nhận"
+    )
+    bnd.add_argument(
+        "--code-field", help="cột chứa mã đơn vị hành chính (nếu không: khớp theo tên)"
+    )
+    bnd.add_argument("--name-field", help="cột chứa tên đơn vị (nếu không tự nhận được)")
+    bnd.add_argument("--crs", help="hệ tọa độ khi tệp không khai báo, ví dụ EPSG:3405")
+    bnd.add_argument("--layer", help="lớp cần đọc (GeoPackage nhiều lớp)")
+    bnd.add_argument(
+        "--strict", action="store_true", help="không lưu nếu có đối tượng không nhận ra"
+    )
+    bnd.add_argument("--report", help="ghi báo cáo kiểm tra ra tệp .xlsx")
+
     template = sub.add_parser("template", help="ghi tệp Excel mẫu để nhập dữ liệu")
     template.add_argument("--out", default="mau-nhap-du-lieu.xlsx", help="tệp .xlsx cần ghi")
 
@@ -270,6 +295,87 @@ def _cmd_import(args) -> int:
     return 0
 
 
+def _cmd_import_boundaries(args) -> int:
+    import hashlib
+    from datetime import date
+
+    from geodata.boundary_update import replace_geometries
+    from geodata.schema import BOUNDARY_VERSIONS, LEVEL_LABELS_VI
+    from geodata.store import GpkgStore
+    from geodata.versions import versions_from_table
+    from loaders.boundaries import check_boundaries
+
+    store = GpkgStore.open(args.store)
+    path = Path(args.file)
+    for label, value in (("--valid-from", args.valid_from), ("--valid-to", args.valid_to)):
+        if value:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise LoaderError(f"{label} '{value}' không phải ngày dạng YYYY-MM-DD.") from None
+    v = {x.version: x for x in versions_from_table(store.table(BOUNDARY_VERSIONS))}.get(
+        args.version
+    )
+    if v is not None and v.valid_from and v.valid_from.isoformat() != args.valid_from:
+        raise LoaderError(
+            f"Phiên bản {v.version} có hiệu lực từ {v.valid_from:%d/%m/%Y}, không phải {args.valid_from}: "
+            "ranh giới nhập phải cùng thời kỳ với phiên bản."
+        )
+    check = check_boundaries(
+        store,
+        path,
+        args.version,
+        args.level,
+        args.code_field,
+        args.name_field,
+        args.crs,
+        args.layer,
+    )
+    n_ok = len(check.units)
+    print(
+        f"{path.name}: {check.features} đối tượng, hệ tọa độ {check.source_crs}; "
+        f"nhận ra {n_ok} đơn vị cấp {LEVEL_LABELS_VI[check.level]} của {check.version}."
+    )
+    for r in check.report.head(25).itertuples(index=False):
+        print(f"  {r[0]}{f' ({r[1]})' if r[1] else ''}: {r[2]} → {r[3]}")
+    if len(check.report) > 25:
+        print(f"  … và {len(check.report) - 25} mục khác (xem --report).")
+    if args.report:
+        import io
+
+        from dashboard.export.writers import write_atomic
+
+        buf = io.BytesIO()
+        check.report.to_excel(buf, index=False, sheet_name="Kiểm tra ranh giới")
+        write_atomic(args.report, buf.getvalue())
+    unidentified = check.report["Xử lý"].eq("bỏ qua").sum()
+    if args.strict and unidentified:
+        print(
+            f"Lỗi: --strict: {unidentified} đối tượng không dùng được nên không lưu gì.",
+            file=sys.stderr,
+        )
+        return 2
+    if not n_ok:
+        print("Lỗi: không nhận ra đơn vị nào trong tệp; không lưu gì.", file=sys.stderr)
+        return 2
+    res = replace_geometries(
+        store,
+        check.version,
+        check.level,
+        check.units,
+        path.name,
+        hashlib.sha256(path.read_bytes()).hexdigest(),
+        f"{path.name} (nhập {date.today():%d/%m/%Y})",
+    )
+    if res.unchanged:
+        print(f"Tệp này đã được nhập lúc {res.previous}: kho không thay đổi.")
+        return 0
+    print(
+        f"Đã thay ranh giới của {res.replaced} đơn vị; còn {res.still_approximate} đơn vị xấp xỉ trong {check.version}."
+    )
+    return 0
+
+
 def _cmd_template(args) -> int:
     from dashboard.export.writers import write_atomic
     from loaders.registry_files import template_bytes
@@ -316,6 +422,7 @@ COMMANDS = {
     "export": _cmd_export,
     "import-models": _cmd_import,
     "import-status": _cmd_import,
+    "import-boundaries": _cmd_import_boundaries,
     "template": _cmd_template,
     "serve": _cmd_serve,
 }

@@ -55,6 +55,13 @@ class ViewResult:
     rows: pd.DataFrame
     notes: tuple[str, ...] = field(default=())
 
+    @property
+    def approximate(self) -> bool:
+        """Whether any unit shown still has approximate (demo) boundaries."""
+        if "is_approximate" in self.rows and len(self.rows):
+            return bool(self.rows["is_approximate"].astype(bool).any())
+        return self.version.is_approximate
+
     def totals(self) -> dict[str, float]:
         """Figures of the whole area (sums, and shares recomputed from the sums)."""
         return _totals(self.rows)
@@ -162,6 +169,7 @@ def query_view(store, view: MapView, version: str | None = None) -> ViewResult:
             "parent_code",
             "province_code",
             "area_km2",
+            "is_approximate",
         ]
     ].merge(agg, left_on="code", right_index=True, how="left")
     rows = rows.merge(sagg, left_on="code", right_index=True, how="left")

@@ -98,7 +98,7 @@ def build_snapshot(store, view: MapView, now: datetime | None = None) -> Snapsho
     layers = display_layers(store, result.version.version, view.level, area)
     demo = _is_demo(store)
     notes = []
-    if result.version.is_approximate:
+    if result.approximate:
         notes.append(APPROXIMATE_NOTE)
     if demo:
         notes.append(DEMO_NOTE)

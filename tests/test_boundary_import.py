@@ -1,0 +1,148 @@
+"""Boundary imports from files the tests write: Shapefile without .prj, VN-2000, GeoJSON, zip."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from dashboard.cli import main
+from dashboard.export.snapshot import APPROXIMATE_NOTE, build_snapshot
+from geodata.query import query_view
+from geodata.schema import EQUAL_AREA_CRS
+from geodata.store import GpkgStore
+from geodata.view import MapView
+from loaders.boundaries import check_boundaries, likely_systems, to_wgs84
+from loaders.errors import LoaderError
+
+HB_DISTRICTS = MapView("model_count", "district", 2020, 2020, (), "17")
+
+
+@pytest.fixture
+def store_copy(demo_build, tmp_path):
+    path = tmp_path / "antt.gpkg"
+    shutil.copy(demo_build.path, path)
+    return GpkgStore.open(path)
+
+
+def official_districts(store) -> gpd.GeoDataFrame:
+    """Hòa Bình's districts standing in for an official file: shifted 300 m east (so
+    they differ from the stored ones), names as staff write them."""
+    d = store.unit_shapes("vn-2024", "district")
+    d = d[d.province_code == "17"].copy()
+    d["geometry"] = d.geometry.to_crs(EQUAL_AREA_CRS).translate(300, 0).to_crs(4326)
+    d["Ten_Tinh"] = "Tỉnh Hoà Bình"  # old tone placement
+    d["Ten_Huyen"] = d["name"].str.replace("Huyện ", "H. ").str.replace("Đ", "Ð")  # look-alike
+    d["MA_HUYEN"] = d["code"].astype(int)  # codes as numbers lose their leading zeros
+    return d[["Ten_Tinh", "Ten_Huyen", "MA_HUYEN", "geometry"]].reset_index(drop=True)
+
+
+def test_shapefile_without_prj_is_refused_naming_the_likely_systems(store_copy, tmp_path):
+    shp = tmp_path / "huyen.shp"
+    official_districts(store_copy).to_crs("EPSG:3405").to_file(shp)
+    shp.with_suffix(".prj").unlink()
+    with pytest.raises(LoaderError) as err:
+        check_boundaries(store_copy, shp, "vn-2024")
+    msg = str(err.value)
+    assert "không khai báo hệ tọa độ" in msg and "EPSG:3405" in msg and "--crs" in msg
+    check = check_boundaries(store_copy, shp, "vn-2024", crs="EPSG:3405")
+    assert check.level == "district" and len(check.units) == 10
+
+
+def test_wrong_crs_is_refused(store_copy, tmp_path):
+    gj = tmp_path / "huyen.geojson"
+    d = official_districts(store_copy).to_crs("EPSG:3405").set_crs(4326, allow_override=True)
+    d.to_file(gj)  # metres labelled as degrees
+    with pytest.raises(LoaderError, match="không nằm trong Việt Nam"):
+        check_boundaries(store_copy, gj, "vn-2024")
+    bounds = official_districts(store_copy).to_crs("EPSG:3405").total_bounds
+    assert any(s.startswith("EPSG:3405") for s in likely_systems(bounds))
+    assert not any(s.startswith("EPSG:4326") for s in likely_systems(bounds))
+    with pytest.raises(LoaderError, match="không hợp lệ"):
+        to_wgs84(d, "EPSG:999999")
+
+
+def test_names_are_matched_through_lookalikes_and_old_tones(store_copy, tmp_path):
+    gj = tmp_path / "huyen.geojson"
+    official_districts(store_copy).drop(columns="MA_HUYEN").to_file(gj)
+    check = check_boundaries(store_copy, gj, "vn-2024")
+    assert check.level == "district"
+    districts = store_copy.units("vn-2024", "district")
+    assert sorted(check.units.code) == sorted(districts[districts.parent_code == "17"].code)
+
+
+def test_code_field_zipped_shapefile_repairs_and_reports(store_copy, tmp_path):
+    d = official_districts(store_copy)
+    bow = shapely.Polygon([(105.0, 20.5), (105.1, 20.6), (105.1, 20.5), (105.0, 20.6)])  # bow-tie
+    d.loc[0, "geometry"] = bow
+    d.loc[len(d)] = ["Tỉnh Hòa Bình", "Huyện Không Có", 999, d.geometry[1].buffer(0.01)]
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    d.to_file(folder / "huyen.shp")
+    z = tmp_path / "huyen.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for f in folder.iterdir():
+            zf.write(f, f.name)
+    check = check_boundaries(store_copy, z, "vn-2024", code_field="MA_HUYEN")
+    rep = check.report
+    assert "hình học không hợp lệ" in " ".join(rep["Vấn đề"])  # the bow-tie, repaired
+    assert any("'999'" in v for v in rep["Vấn đề"])  # an unknown code, left out
+    assert any("chồng lấn" in v for v in rep["Vấn đề"])  # the extra polygon overlaps its neighbour
+    assert check.units.geometry.is_valid.all()
+    assert set(check.units.geom_type) == {"MultiPolygon"}
+
+
+def test_import_replaces_geometry_and_drops_the_approximate_note(store_copy, tmp_path, capsys):
+    gj = tmp_path / "huyen.geojson"
+    official = official_districts(store_copy)
+    official.to_file(gj)
+    before = query_view(store_copy, HB_DISTRICTS)
+    assert before.approximate and APPROXIMATE_NOTE in build_snapshot(store_copy, HB_DISTRICTS).notes
+    args = ["import-boundaries", str(gj), "--store", str(store_copy.path), "--version", "vn-2024",
+            "--valid-from", "2020-01-01", "--code-field", "MA_HUYEN"]  # fmt: skip
+    assert main(args) == 0, capsys.readouterr().err
+    after_store = GpkgStore.open(store_copy.path)
+    shapes = after_store.unit_shapes("vn-2024", "district").set_index("code")
+    got = shapes.geometry["150"]
+    want = official.set_index("MA_HUYEN").geometry[150]
+    assert shapely.equals_exact(shapely.normalize(got), shapely.normalize(want), tolerance=1e-9)
+    after = query_view(after_store, HB_DISTRICTS)
+    assert not after.approximate
+    assert APPROXIMATE_NOTE not in build_snapshot(after_store, HB_DISTRICTS).notes
+    # the figures are untouched, elsewhere still approximate, and a re-import changes nothing
+    assert after.totals()["model_count"] == before.totals()["model_count"]
+    assert query_view(
+        after_store, MapView("model_count", "district", 2020, 2020, (), "01")
+    ).approximate
+    mtime = store_copy.path.stat().st_mtime_ns
+    assert main(args) == 0 and "kho không thay đổi" in capsys.readouterr().out
+    assert store_copy.path.stat().st_mtime_ns == mtime
+
+
+def test_unknown_version_and_unreadable_file_leave_the_store_alone(store_copy, tmp_path, capsys):
+    before = store_copy.path.read_bytes()
+    junk = tmp_path / "x.geojson"
+    junk.write_text("{not json")
+    for args in (
+        [str(junk), "--version", "vn-2024"],
+        [str(junk), "--version", "vn-1999"],
+    ):
+        assert (
+            main(
+                [
+                    "import-boundaries",
+                    *args,
+                    "--valid-from",
+                    "2020-01-01",
+                    "--store",
+                    str(store_copy.path),
+                ]
+            )
+            == 2
+        )
+    err = capsys.readouterr().err
+    assert "Không đọc được" in err and "vn-1999" in err
+    assert store_copy.path.read_bytes() == before
