@@ -18,34 +18,12 @@ from pathlib import Path
 import pandas as pd
 
 from geodata.errors import StoreError
-from geodata.schema import COMMUNE_STATUS, IMPORTS, MODELS
+from geodata.schema import COMMUNE_STATUS, IMPORTS, MODEL_COLUMNS, MODELS, STATUS_COLUMNS
 
 # table, key columns, stored columns
 TABLES = {
-    "models": (
-        MODELS,
-        ("model_id",),
-        (
-            "model_id",
-            "name",
-            "model_type",
-            "commune_code",
-            "version",
-            "start_year",
-            "end_year",
-            "recognition",
-            "model_units",
-            "members",
-            "lon",
-            "lat",
-            "is_demo",
-        ),
-    ),
-    "status": (
-        COMMUNE_STATUS,
-        ("version", "code", "year"),
-        ("version", "code", "year", "certified", "hotspot", "transitioned", "is_demo"),
-    ),
+    "models": (MODELS, ("model_id",), MODEL_COLUMNS),
+    "status": (COMMUNE_STATUS, ("version", "code", "year"), STATUS_COLUMNS),
 }
 
 
