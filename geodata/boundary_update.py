@@ -20,6 +20,7 @@ from geodata.schema import (
     BOUNDARY_VERSIONS,
     EQUAL_AREA_CRS,
     IMPORTS,
+    LEVEL_LABELS_VI,
     REQUIRED_TABLES,
     STORAGE_CRS,
 )
@@ -64,7 +65,7 @@ def replace_geometries(
     row = versions["version"] == version
     versions.loc[row, "is_approximate"] = int(left > 0)
     versions.loc[row, "source"] = (
-        f"{versions.loc[row, 'source'].iloc[0]} | {LEVEL_NAMES[level]}: {source}"
+        f"{versions.loc[row, 'source'].iloc[0]} | cấp {LEVEL_LABELS_VI[level]}: {source}"
     )
     imports = pd.concat(
         [
@@ -95,6 +96,3 @@ def replace_geometries(
         store.path, {ADMIN_UNITS: units, BOUNDARY_VERSIONS: versions, IMPORTS: imports, **layers}
     )
     return BoundaryUpdate(int(hit.sum()), left, False)
-
-
-LEVEL_NAMES = {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}

@@ -123,7 +123,7 @@ def _key(rest: str) -> str:
     for w in words:
         if not w:
             continue
-        out.append(str(int(w)) if w.isdigit() else canonical_tones(w))
+        out.append(str(int(w)) if w.isascii() and w.isdigit() else canonical_tones(w))
     return " ".join(out)
 
 

@@ -182,32 +182,15 @@ def _identify(
     prov = cols.get("province") if level != "province" else None
     dist = cols.get("district") if level == "commune" else None
     for i, r in gdf.iterrows():
-        names = {
-            "province": r[prov] if prov else "",
-            "district": r[dist] if dist else "",
-            level: r[own],
-        }
-        if level == "commune":
-            m = index.match(names["province"], names["district"], names["commune"])
+        names = {"province": r[prov] if prov else "", "district": r[dist] if dist else ""}
+        names[level] = r[own]
+        m = index.match(names["province"], names["district"], names.get("commune", ""), level)
+        if m.ok:
+            pairs.append((i, m.code))
         else:
-            m = _match_level(index, level, names["province"], names[level])
-        if m[0]:
-            pairs.append((i, m[0]))
-        else:
-            hint = f" Gần giống: {'; '.join(m[2])}." if m[2] else ""
-            report.append((f"đối tượng {i + 1}", str(r[own]), m[1] + "." + hint, "bỏ qua"))
+            hint = f" Gần giống: {'; '.join(m.candidates)}." if m.candidates else ""
+            report.append((f"đối tượng {i + 1}", str(r[own]), m.reason + "." + hint, "bỏ qua"))
     return pairs, report
-
-
-def _match_level(index: PlaceIndex, level: str, province: str, name: str):
-    parent = None
-    if level == "district" and province:
-        row, why = index._find("province", str(province), None)
-        if row is None:
-            return None, why[0], why[1]
-        parent = ("province_code", row["code"])
-    row, why = index._find(level, str(name), parent)
-    return (str(row["code"]), "", ()) if row is not None else (None, why[0], why[1])
 
 
 def _codes(values, pool_codes: set[str]) -> set[str]:
@@ -216,7 +199,7 @@ def _codes(values, pool_codes: set[str]) -> set[str]:
     out = set()
     for v in values:
         t = str(v).strip().removesuffix(".0")
-        out.add(t.zfill(width) if t.isdigit() else t)
+        out.add(t.zfill(width) if t.isascii() and t.isdigit() else t)
     return out
 
 

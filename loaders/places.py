@@ -79,26 +79,28 @@ class PlaceIndex:
         )
         return None, (f"không tìm thấy {label} '{text}' trong {self.version}", names[:3])
 
-    def match(self, province: str, district: str, commune: str) -> PlaceMatch:
-        """The commune named by a row. `province` and `district` may be empty."""
-        province, district, commune = (str(x or "").strip() for x in (province, district, commune))
-        if not commune:
-            return PlaceMatch(self.version, level="commune", reason="thiếu tên xã/phường")
+    def match(
+        self, province: str, district: str, commune: str = "", level: str = "commune"
+    ) -> PlaceMatch:
+        """The unit of `level` a row names (by default its commune), each name matched
+        inside the unit above it; names of coarser levels may be empty."""
+        names = {"province": province, "district": district, "commune": commune}
+        names = {lv: str(v or "").strip() for lv, v in names.items()}
+        if not names[level]:
+            return PlaceMatch(
+                self.version, level=level, reason=f"thiếu tên {LEVEL_LABELS_VI[level]}"
+            )
         parent = None
-        if province:
-            row, why = self._find("province", province, None)
+        for lv in ("province", "district", "commune"):
+            if lv != level and (not names[lv] or lv not in self.levels):
+                continue
+            row, why = self._find(lv, names[lv], parent)
             if row is None:
-                return PlaceMatch(self.version, level="province", reason=why[0], candidates=why[1])
-            parent = ("province_code", row["code"])
-        if district and "district" in self.levels:
-            row, why = self._find("district", district, parent)
-            if row is None:
-                return PlaceMatch(self.version, level="district", reason=why[0], candidates=why[1])
-            parent = ("parent_code", row["code"])
-        row, why = self._find("commune", commune, parent)
-        if row is None:
-            return PlaceMatch(self.version, level="commune", reason=why[0], candidates=why[1])
-        return PlaceMatch(self.version, code=str(row["code"]), name=str(row["name"]))
+                return PlaceMatch(self.version, level=lv, reason=why[0], candidates=why[1])
+            if lv == level:
+                return PlaceMatch(self.version, code=str(row["code"]), name=str(row["name"]))
+            parent = ("province_code" if lv == "province" else "parent_code", row["code"])
+        raise AssertionError(level)  # unreachable: `level` is one of the three
 
 
 def resolve_place(

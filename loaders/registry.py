@@ -328,12 +328,6 @@ def _report(problems: list[tuple[str, int, str, str, str]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Trang tính", "Dòng", "Cột", "Giá trị", "Lý do"])
 
 
-def _indexes(store) -> tuple[list, dict[str, PlaceIndex]]:
-    versions = versions_from_table(store.table(BOUNDARY_VERSIONS))
-    indexes = {v.version: PlaceIndex(store.units(v.version), v.version) for v in versions}
-    return versions, indexes
-
-
 def _version_order(versions, year: int, has_district: bool) -> tuple[str, ...]:
     primary = version_for_period(versions, year).version
     names = [v.version for v in versions]
@@ -388,14 +382,13 @@ def check_registry(
     if kind not in COLUMNS:
         raise LoaderError(f"Loại dữ liệu '{kind}' không hợp lệ: chọn models hoặc status.")
     usable = _sheets_and_columns(data, file_name, kind)
-    versions, indexes = _indexes(store)
-    this_year = date.today().year
+    ctx = _context(store)
     check = _check_models if kind == "models" else _check_status
     accepted, problems, seen = [], [], {}
     for sheet, cols in usable:
         for number, cells in sheet.rows:
             row = _Row(sheet, number, cells, cols)
-            out = check(row, versions, indexes, this_year, store)
+            out = check(row, ctx)
             if out is not None and not row.problems:
                 key = out.pop("_key")
                 if key in seen:
@@ -424,23 +417,37 @@ def check_registry(
     )
 
 
-def _place(row: _Row, versions, indexes, year: int):
+@dataclass(frozen=True)
+class _Context:
+    """What every row is checked against, read once per file."""
+
+    versions: list
+    indexes: dict[str, PlaceIndex]
+    this_year: int
+    types: dict[str, str]  # folded model type -> its spelling in the store
+
+
+def _context(store) -> _Context:
+    versions = versions_from_table(store.table(BOUNDARY_VERSIONS))
+    indexes = {v.version: PlaceIndex(store.units(v.version), v.version) for v in versions}
+    known = store.table(MODELS, columns=("model_type",))["model_type"].dropna().unique()
+    return _Context(versions, indexes, date.today().year, {fold(t): t for t in known})
+
+
+def _place(row: _Row, ctx: _Context, year: int, order: tuple[str, ...] = (), extra: str = ""):
+    """The row's commune in the first version of `order` (default: by year and whether
+    the row names a district) that has it; otherwise the row fails with candidates."""
     district = row.text("district")
-    order = _version_order(versions, year, bool(district))
-    m = resolve_place(indexes, order, row.text("province"), district, row.text("commune"))
+    order = order or _version_order(ctx.versions, year, bool(district))
+    m = resolve_place(ctx.indexes, order, row.text("province"), district, row.text("commune"))
     if not m.ok:
         hint = f" Gần giống: {'; '.join(m.candidates)}." if m.candidates else ""
-        row.fail(m.level or "commune", m.reason[0].upper() + m.reason[1:] + "." + hint)
+        row.fail(m.level or "commune", m.reason[0].upper() + m.reason[1:] + extra + "." + hint)
     return m
 
 
-def _canonical_type(store, text: str) -> str:
-    known = store.table(MODELS, columns=("model_type",))["model_type"].dropna().unique()
-    by_fold = {fold(t): t for t in known}
-    return by_fold.get(fold(text), text)
-
-
-def _check_models(row: _Row, versions, indexes, this_year: int, store) -> dict | None:
+def _check_models(row: _Row, ctx: _Context) -> dict | None:
+    this_year = ctx.this_year
     name, mtype = row.text("name"), row.text("model_type")
     if not name:
         row.fail("name", "thiếu tên mô hình")
@@ -465,7 +472,7 @@ def _check_models(row: _Row, versions, indexes, this_year: int, store) -> dict |
     )
     if recognition is None:
         row.fail("recognition", "cấp công nhận không rõ: ghi Quốc gia, Tỉnh, Huyện hoặc để trống")
-    place = _place(row, versions, indexes, start or this_year)
+    place = _place(row, ctx, start or this_year)
     lon, lat = row.decimal("lon", "Kinh độ"), row.decimal("lat", "Vĩ độ")
     x, y = row.decimal("x", "X"), row.decimal("y", "Y")
     if (lon is None) != (lat is None):
@@ -479,7 +486,7 @@ def _check_models(row: _Row, versions, indexes, this_year: int, store) -> dict |
         "place_name": place.name,
         "model_id": model_id(place.version, place.code, name, start),
         "name": name,
-        "model_type": _canonical_type(store, mtype),
+        "model_type": ctx.types.get(fold(mtype), mtype),
         "commune_code": place.code,
         "version": place.version,
         "start_year": start,
@@ -495,7 +502,8 @@ def _check_models(row: _Row, versions, indexes, this_year: int, store) -> dict |
     }
 
 
-def _check_status(row: _Row, versions, indexes, this_year: int, store) -> dict | None:
+def _check_status(row: _Row, ctx: _Context) -> dict | None:
+    this_year = ctx.this_year
     year = row.integer("year", 2000, this_year + 1, "Năm")
     if year is None and not row.text("year"):
         row.fail("year", "thiếu năm")
@@ -506,22 +514,14 @@ def _check_status(row: _Row, versions, indexes, this_year: int, store) -> dict |
             "xã đã chuyển hóa phải là xã trọng điểm (cột Trọng điểm để trống hoặc “Không”)",
         )
     if year is None or row.problems:
-        _place(row, versions, indexes, year or this_year)  # report place problems too
+        _place(row, ctx, year or this_year)  # report place problems too
         return None
-    version = version_for_period(versions, year).version
-    m = indexes[version].match(
-        row.text("province"),
-        "" if "district" not in indexes[version].levels else row.text("district"),
-        row.text("commune"),
-    )
+    # a status belongs to the communes of its own year
+    version = version_for_period(ctx.versions, year).version
+    new_map = "district" not in ctx.indexes[version].levels
+    extra = " (từ năm 2025 ghi theo tên xã sau sắp xếp 01/07/2025)" if new_map else ""
+    m = _place(row, ctx, year, order=(version,), extra=extra)
     if not m.ok:
-        hint = f" Gần giống: {'; '.join(m.candidates)}." if m.candidates else ""
-        extra = (
-            " (từ năm 2025 ghi theo tên xã sau sắp xếp 01/07/2025)"
-            if "district" not in indexes[version].levels
-            else ""
-        )
-        row.fail(m.level or "commune", m.reason[0].upper() + m.reason[1:] + extra + "." + hint)
         return None
     return {
         "_key": (version, m.code, year),

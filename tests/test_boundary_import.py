@@ -146,3 +146,17 @@ def test_unknown_version_and_unreadable_file_leave_the_store_alone(store_copy, t
     err = capsys.readouterr().err
     assert "Không đọc được" in err and "vn-1999" in err
     assert store_copy.path.read_bytes() == before
+
+
+def test_commune_file_matched_by_province_district_and_commune_names(store_copy, tmp_path):
+    c = store_copy.unit_shapes("vn-2024", "commune")
+    c = c[c.parent_code == "150"].copy()  # Đà Bắc
+    c["Ten_Tinh"] = "Hoà Bình"
+    c["Ten_Huyen"] = "H. Đà Bắc"
+    c["Ten_Xa"] = c["name"].str.upper()
+    gj = tmp_path / "xa.geojson"
+    c[["Ten_Tinh", "Ten_Huyen", "Ten_Xa", "geometry"]].to_file(gj)
+    check = check_boundaries(store_copy, gj, "vn-2024")
+    assert check.level == "commune"
+    assert sorted(check.units.code) == sorted(c.code)
+    assert not check.report["Xử lý"].eq("bỏ qua").any()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dashboard.export.render import ExportError
 from dashboard.export.snapshot import build_snapshot
-from dashboard.export.writers import FORMATS, write_export
+from dashboard.export.writers import check_format, write_export
 from geodata.names import fold
 from geodata.query import data_years
 from geodata.schema import BOUNDARY_VERSIONS, LEVEL_LABELS_VI, LEVELS
@@ -41,8 +41,7 @@ def batch_jobs(store, view: MapView, each: str, fmt: str) -> list[Job]:
     `view.area` empty) or every district of the province `view.area` (each="district")."""
     if each not in EACH:
         raise ExportError(f"--each '{each}' không hợp lệ: chọn province hoặc district.")
-    if fmt not in FORMATS:
-        raise ExportError(f"Định dạng '{fmt}' không hỗ trợ; chọn một trong: {', '.join(FORMATS)}.")
+    check_format(fmt)
     if LEVELS.index(view.level) <= LEVELS.index(each):
         raise ExportError(
             f"Mỗi tệp là một {LEVEL_LABELS_VI[each]}: cấp hiển thị phải nhỏ hơn "

@@ -115,11 +115,11 @@ class MapShapes:
     label_points: list[tuple[float, float, str]]
     archipelagos: dict[str, np.ndarray]  # name -> indexes of units reaching it
     land: np.ndarray  # projected mainland geometries, to keep furniture off the units
+    land_tree: shapely.STRtree
 
     def land_in(self, box: shapely.Polygon) -> float:
         """Area of the shown units inside `box` (m²)."""
-        tree = shapely.STRtree(self.land)
-        hit = self.land[tree.query(box)]
+        hit = self.land[self.land_tree.query(box)]
         return float(shapely.area(shapely.intersection(hit, box)).sum()) if len(hit) else 0.0
 
 
@@ -162,6 +162,7 @@ def map_shapes(snap: Snapshot) -> MapShapes:
         labels,
         archipelagos,
         main_proj[present],
+        shapely.STRtree(main_proj[present]),
     )
 
 

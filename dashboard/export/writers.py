@@ -56,6 +56,12 @@ FORMATS = {
 }
 
 
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ExportError(f"Định dạng '{fmt}' không hỗ trợ; chọn một trong: {', '.join(FORMATS)}.")
+    return fmt
+
+
 def format_for(path: str | os.PathLike, fmt: str | None) -> str:
     """The format named by `fmt`, else by the file's extension; they must agree."""
     ext = Path(path).suffix.lower().lstrip(".")
@@ -66,9 +72,7 @@ def format_for(path: str | os.PathLike, fmt: str | None) -> str:
                 "hoặc chỉ rõ --format."
             )
         return ext
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise ExportError(f"Định dạng '{fmt}' không hỗ trợ; chọn một trong: {', '.join(FORMATS)}.")
+    fmt = check_format(fmt.lower())
     if ext and ext != fmt and ext in FORMATS:
         raise ExportError(
             f"Tệp '{path}' có đuôi .{ext} nhưng định dạng là {fmt}: sửa một trong hai."
@@ -133,9 +137,7 @@ WRITERS = {"png": png_bytes, "pdf": pdf_bytes, "pptx": pptx_bytes}
 
 
 def export_bytes(snap: Snapshot, fmt: str) -> bytes:
-    if fmt not in WRITERS:
-        raise ExportError(f"Định dạng '{fmt}' không hỗ trợ; chọn một trong: {', '.join(FORMATS)}.")
-    return WRITERS[fmt](snap)
+    return WRITERS[check_format(fmt)](snap)
 
 
 def check_writable(path: str | os.PathLike) -> Path:
