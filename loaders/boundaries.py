@@ -69,17 +69,23 @@ def read_boundary_file(path: str | Path, layer: str | None = None) -> gpd.GeoDat
         raise LoaderError(
             f"Không đọc được '{p.name}' như tệp ranh giới (Shapefile, .zip, GeoPackage, GeoJSON): {err}"
         ) from err
-    polygonal = [name for name, geom in layers if geom is None or "POLYGON" in str(geom).upper()]
+    # GeoJSON mixing Polygon and MultiPolygon reports its layer type as "Unknown"
+    kinds = {name: str(geom).upper() for name, geom in layers}
+    polygonal = [n for n, k in kinds.items() if "POLYGON" in k]
+    untyped = [n for n, k in kinds.items() if k in ("NONE", "UNKNOWN", "GEOMETRY")]
+    no_areas = f"Tệp '{p.name}' không có lớp đa giác nào (ranh giới phải là vùng)."
     if layer is None:
-        if not polygonal:
-            raise LoaderError(f"Tệp '{p.name}' không có lớp đa giác nào (ranh giới phải là vùng).")
-        layer = polygonal[0]
+        if not polygonal + untyped:
+            raise LoaderError(no_areas)
+        layer = (polygonal + untyped)[0]
     try:
         gdf = pyogrio.read_dataframe(source, layer=layer)
     except Exception as err:
         raise LoaderError(f"Không đọc được lớp '{layer}' của '{p.name}': {err}") from err
     if gdf.empty:
         raise LoaderError(f"Lớp '{layer}' của '{p.name}' không có đối tượng nào.")
+    if not gdf.geom_type.isin(["Polygon", "MultiPolygon"]).any():
+        raise LoaderError(no_areas)
     return gdf
 
 
@@ -257,7 +263,7 @@ def repair(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list]:
 
 
 def coverage_report(units: gpd.GeoDataFrame, names: dict[str, str]) -> list:
-    """Overlaps and narrow gaps between neighbouring units (equal-area metres)."""
+    """Overlaps, enclosed holes and narrow gaps between neighbouring units (equal-area metres)."""
     metric = units.geometry.to_crs(EQUAL_AREA_CRS).to_numpy()
     report = []
     tree = shapely.STRtree(metric)
@@ -276,6 +282,7 @@ def coverage_report(units: gpd.GeoDataFrame, names: dict[str, str]) -> list:
                     "giữ nguyên, cần kiểm tra",
                 )
             )
+    report += _hole_report(metric, tree, units["code"].tolist(), names)
     edges = shapely.coverage_invalid_edges(metric, gap_width=GAP_WIDTH_M)
     for code, e in zip(units["code"], edges, strict=True):
         if e is not None and not e.is_empty and e.length > 100:
@@ -284,6 +291,34 @@ def coverage_report(units: gpd.GeoDataFrame, names: dict[str, str]) -> list:
                     names.get(code, code),
                     "",
                     f"khe hở hoặc cạnh không khớp với đơn vị bên cạnh (dài {e.length / 1000:.1f} km)",
+                    "giữ nguyên, cần kiểm tra",
+                )
+            )
+    return report
+
+
+def _hole_report(metric, tree, codes: list[str], names: dict[str, str]) -> list:
+    """Wide gaps: holes enclosed by the units together that no unit covers.
+
+    Narrow slivers are left to `coverage_invalid_edges`; a hole is reported here when it
+    is wider than GAP_WIDTH_M somewhere, with the units around it so staff can find it.
+    """
+    report = []
+    union = shapely.union_all(metric)
+    for part in shapely.get_parts(union):
+        for ring in part.interiors:
+            hole = shapely.Polygon(ring)
+            if hole.area < 1e4 or shapely.buffer(hole, -GAP_WIDTH_M / 2).is_empty:
+                continue
+            around = tree.query(shapely.buffer(hole, 1.0), predicate="intersects")
+            who = sorted(names.get(codes[i], codes[i]) for i in around)
+            report.append(
+                (
+                    ", ".join(who[:6])
+                    + (f" và {len(who) - 6} đơn vị khác" if len(who) > 6 else ""),
+                    "",
+                    f"khe hở {hole.area / 1e6:.2f} km² không thuộc đơn vị nào, nằm giữa các đơn vị này "
+                    "(nếu là hồ, sông cố ý để trống thì bỏ qua)",
                     "giữ nguyên, cần kiểm tra",
                 )
             )

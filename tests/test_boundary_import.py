@@ -15,7 +15,7 @@ from geodata.query import query_view
 from geodata.schema import EQUAL_AREA_CRS
 from geodata.store import GpkgStore
 from geodata.view import MapView
-from loaders.boundaries import check_boundaries, likely_systems, to_wgs84
+from loaders.boundaries import check_boundaries, likely_systems, read_boundary_file, to_wgs84
 from loaders.errors import LoaderError
 
 HB_DISTRICTS = MapView("model_count", "district", 2020, 2020, (), "17")
@@ -160,3 +160,45 @@ def test_commune_file_matched_by_province_district_and_commune_names(store_copy,
     assert check.level == "commune"
     assert sorted(check.units.code) == sorted(c.code)
     assert not check.report["Xử lý"].eq("bỏ qua").any()
+
+
+def test_a_wide_hole_between_neighbours_is_reported_with_the_units_around_it(store_copy, tmp_path):
+    d = official_districts(store_copy).to_crs(EQUAL_AREA_CRS)
+    clean = check_boundaries(store_copy, _write(d, tmp_path / "a.geojson"), "vn-2024")
+    assert not clean.report["Vấn đề"].str.contains("khe hở").any()
+    # a 1.5 km disc cut out where two districts meet: wide, so not a mere sliver
+    pairs = zip(*d.sindex.query(d.geometry, predicate="touches"), strict=True)
+    a, b = max(pairs, key=lambda p: d.geometry[p[0]].intersection(d.geometry[p[1]]).length)
+    border = shapely.line_merge(d.geometry[a].intersection(d.geometry[b]))
+    middle = shapely.get_parts(border)[0].interpolate(0.5, normalized=True)
+    d["geometry"] = d.geometry.difference(middle.buffer(1500))
+    check = check_boundaries(store_copy, _write(d, tmp_path / "b.geojson"), "vn-2024")
+    holes = check.report[check.report["Vấn đề"].str.contains("khe hở")]
+    assert len(holes) == 1 and "km²" in holes["Vấn đề"].iloc[0]
+    around = holes["Đối tượng"].iloc[0]
+    names = store_copy.units("vn-2024", "district").set_index("code")["name"]
+    assert all(names[str(d.MA_HUYEN[i])] in around for i in (a, b))
+
+
+def _write(gdf: gpd.GeoDataFrame, path):
+    gdf.to_crs(4326).to_file(path)
+    return path
+
+
+def test_geojson_mixing_polygons_and_multipolygons_is_read_but_points_are_refused(tmp_path):
+    mixed = gpd.GeoDataFrame(
+        {"ten": ["a", "b"]},
+        geometry=[
+            shapely.box(105, 20, 105.1, 20.1),
+            shapely.MultiPolygon([shapely.box(106, 21, 106.1, 21.1)]),
+        ],
+        crs=4326,
+    )
+    mixed.to_file(tmp_path / "mixed.geojson")  # GDAL calls this layer's type "Unknown"
+    assert list(read_boundary_file(tmp_path / "mixed.geojson").geom_type) == [
+        "Polygon",
+        "MultiPolygon",
+    ]
+    mixed.assign(geometry=mixed.representative_point()).to_file(tmp_path / "points.geojson")
+    with pytest.raises(LoaderError, match="không có lớp đa giác"):
+        read_boundary_file(tmp_path / "points.geojson")
