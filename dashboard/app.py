@@ -17,12 +17,20 @@ from dashboard.export.snapshot import build_snapshot, file_stem
 from dashboard.export.writers import FORMATS, export_bytes
 from dashboard.figures import cards, previous_totals
 from dashboard.map_view import BaseLayers, base_layers, base_map, values_layer, values_payload
+from dashboard.notes import data_notes
 from dashboard.tables import ranking, to_csv_bytes, to_xlsx_bytes
 from geodata.classify import SCHEMES, classify, palette_for
 from geodata.display import display_layers
 from geodata.errors import AnttError
 from geodata.names import fold
-from geodata.query import ViewResult, active_models, communes_in_area, data_years, query_view
+from geodata.query import (
+    ViewResult,
+    active_models,
+    communes_in_area,
+    data_years,
+    has_demo_data,
+    query_view,
+)
 from geodata.schema import LEVEL_LABELS_VI, LEVELS
 from geodata.store import GpkgStore, resolve_store
 from geodata.view import METRICS, MapView
@@ -61,11 +69,17 @@ def _base_layers(
     level: str,
     area_code: str,
     area_level: str | None,
-    approximate: bool,
+    notes: tuple[str, ...],
 ) -> BaseLayers:
     area = {"code": area_code, "level": area_level} if area_code else None
     layers = display_layers(_store(path, mtime_ns), version, level, area)
-    return base_layers(layers, approximate, national=area is None)
+    return base_layers(layers, notes, national=area is None)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _has_demo_data(path: str, mtime_ns: int) -> bool:
+    """Whether the demo rows are still stored; cached until the store file changes."""
+    return has_demo_data(_store(path, mtime_ns))
 
 
 def finer_level(levels: tuple[str, ...], level: str) -> str:
@@ -311,14 +325,11 @@ def render(store: GpkgStore) -> None:
     )
     for msg in st.session_state.get(S.MESSAGES, []):
         st.warning(msg, icon="⚠️")
-    if result.approximate:
-        st.info(
-            "Ranh giới trên bản đồ là **ranh giới xấp xỉ** dựng từ tâm xã (dữ liệu mẫu), "
-            "không phải ranh giới chính thức; số liệu là **dữ liệu mẫu**.",
-            icon="ℹ️",
-        )
-
     path = Path(store.path)
+    notes = data_notes(result.approximate, _has_demo_data(str(path), path.stat().st_mtime_ns))
+    if notes:
+        st.info(" ".join(notes), icon="ℹ️")
+
     base = _base_layers(
         str(path),
         path.stat().st_mtime_ns,
@@ -326,7 +337,7 @@ def render(store: GpkgStore) -> None:
         view.level,
         view.area,
         result.area_level,
-        result.approximate,
+        notes,
     )
     classes = classify(result.rows["value"], view.scheme, view.k, palette_for(view.metric))
     payload = values_payload(result, classes)

@@ -89,7 +89,7 @@ class BaseLayers:
     outlines_doc: str | None
     bounds: tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east))
     show_archipelagos: bool
-    approximate: bool
+    notes: tuple[str, ...]  # shown on the map itself, so a screenshot keeps them
     border_weight: float = 0.6  # 0 for thousands of units at national zoom: fills stay readable
 
     @property
@@ -99,7 +99,7 @@ class BaseLayers:
         return h.hexdigest()[:16]
 
 
-def base_layers(layers: DisplayLayers, approximate: bool, national: bool) -> BaseLayers:
+def base_layers(layers: DisplayLayers, notes: tuple[str, ...], national: bool) -> BaseLayers:
     """Encode prepared display layers for the base map; thousands of units at national
     zoom are drawn without borders so the fills stay readable."""
     q = layers.band.quantum_deg
@@ -110,14 +110,9 @@ def base_layers(layers: DisplayLayers, approximate: bool, national: bool) -> Bas
         outlines_doc=encode_layer(layers.outlines, q) if has_outlines else None,
         bounds=tuple(tuple(float(x) for x in c) for c in layers.bounds),
         show_archipelagos=national,
-        approximate=approximate,
+        notes=notes,
         border_weight=0.0 if n > 2000 else (0.3 if n > 300 else 0.8),
     )
-
-
-APPROXIMATE_NOTE = (
-    "⚠ Ranh giới xấp xỉ (dựng từ tâm xã), không phải ranh giới chính thức. Số liệu mẫu."
-)
 
 
 def archipelago_labels() -> tuple[list[dict], list[dict]]:
@@ -155,7 +150,7 @@ def base_map(
         "outlinesDoc": json.loads(base.outlines_doc) if base.outlines_doc else None,
         "islandLabels": dots,
         "archipelagos": labels,
-        "noteHtml": html.escape(APPROXIMATE_NOTE) if base.approximate else "",
+        "noteHtml": "<br>".join(f"⚠ {html.escape(n)}" for n in base.notes),
         "unitWeight": base.border_weight,
     }
     js = (

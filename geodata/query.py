@@ -78,6 +78,14 @@ def data_years(store) -> tuple[int, int]:
     return first, int(max(s.max() if len(s) else m.max(), m.max() if len(m) else s.max()))
 
 
+def has_demo_data(store) -> bool:
+    """True while any stored model or commune status is the demo's (imports remove them)."""
+    return any(
+        bool(store.table(t, columns=("is_demo",))["is_demo"].astype(bool).any())
+        for t in (MODELS, COMMUNE_STATUS)
+    )
+
+
 def resolve_area(units: pd.DataFrame, code: str, version: str) -> pd.Series | None:
     """The unit an area code names in one version (coarsest level first), or None."""
     if not code:

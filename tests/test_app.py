@@ -7,12 +7,15 @@ returns the clicks a test wants to simulate.
 from __future__ import annotations
 
 import re
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 import streamlit_folium
 from streamlit.testing.v1 import AppTest
 
+from dashboard.notes import APPROXIMATE_NOTE, DEMO_NOTE
 from tests.helpers import active_models
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -64,9 +67,23 @@ def test_default_page_shows_latest_year_national(app):
     v = _view(at)
     assert (v.year_from, v.year_to, v.level, v.area) == (2026, 2026, "province", "")
     assert at.title[0].value == "Bản đồ mô hình tự quản về an ninh trật tự"
-    assert any("ranh giới xấp xỉ" in i.value for i in at.info)
+    assert any(APPROXIMATE_NOTE in i.value and DEMO_NOTE in i.value for i in at.info)
     assert "năm 2026" in at.fake.legend
     assert at.query_params["to"] == "2026"
+
+
+def test_demo_note_goes_once_the_demo_rows_are_replaced(demo_build, tmp_path, monkeypatch):
+    path = tmp_path / "antt.gpkg"
+    shutil.copy(demo_build.path, path)
+    with sqlite3.connect(path) as conn:  # as if real registries had been imported
+        for table in ("models", "commune_status"):
+            conn.execute(f"UPDATE {table} SET is_demo = 0")
+    monkeypatch.setenv("ANTT_STORE", str(path))
+    monkeypatch.setattr(streamlit_folium, "st_folium", FakeMap())
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    info = " ".join(i.value for i in at.info)
+    assert APPROXIMATE_NOTE in info and DEMO_NOTE not in info
 
 
 def test_url_opens_the_same_view_and_figures(app):

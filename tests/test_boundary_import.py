@@ -10,7 +10,8 @@ import pytest
 import shapely
 
 from dashboard.cli import main
-from dashboard.export.snapshot import APPROXIMATE_NOTE, build_snapshot
+from dashboard.export.snapshot import build_snapshot
+from dashboard.notes import APPROXIMATE_NOTE
 from geodata.query import query_view
 from geodata.schema import EQUAL_AREA_CRS
 from geodata.store import GpkgStore

@@ -13,6 +13,7 @@ import pytest
 from dashboard.assets import ensure_static_assets
 from dashboard.figures import cards, previous_totals
 from dashboard.map_view import OfflineMap, base_layers, base_map, values_layer, values_payload
+from dashboard.notes import data_notes
 from dashboard.tables import ranking, to_csv_bytes, to_xlsx_bytes
 from geodata.classify import classify, palette_for
 from geodata.display import display_layers
@@ -30,7 +31,7 @@ def _base(store, view=HOA_BINH_2020, area=("17", "province")):
         view.level,
         {"code": area[0], "level": area[1]} if area else None,
     )
-    return result, base_layers(layers, approximate=True, national=area is None)
+    return result, base_layers(layers, data_notes(True, True), national=area is None)
 
 
 def test_map_loads_only_assets_served_by_the_app(store, tmp_path):

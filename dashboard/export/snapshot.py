@@ -12,17 +12,12 @@ from datetime import datetime
 from dashboard.figures import Card, cards, previous_totals
 from dashboard.format import fmt_int
 from dashboard.map_view import class_labels
+from dashboard.notes import data_notes
 from geodata.classify import SCHEMES, Classes, classify, palette_for
 from geodata.display import DisplayLayers, display_layers
-from geodata.query import ViewResult, query_view
-from geodata.schema import COMMUNE_STATUS, LEVEL_LABELS_VI, MODELS
+from geodata.query import ViewResult, has_demo_data, query_view
+from geodata.schema import LEVEL_LABELS_VI
 from geodata.view import MapView
-
-APPROXIMATE_NOTE = (
-    "Ranh giới xấp xỉ (dựng từ tâm xã), không phải ranh giới chính thức; "
-    "không dùng để xác định địa giới hành chính."
-)
-DEMO_NOTE = "Có số liệu mẫu của ứng dụng (không phải số liệu thật)."
 
 
 @dataclass(frozen=True)
@@ -75,14 +70,6 @@ def filters_in_words(result: ViewResult) -> tuple[str, ...]:
     )
 
 
-def _is_demo(store) -> bool:
-    """True while any stored model or commune status is the demo's."""
-    return any(
-        bool(store.table(t, columns=("is_demo",))["is_demo"].astype(bool).any())
-        for t in (MODELS, COMMUNE_STATUS)
-    )
-
-
 def build_snapshot(store, view: MapView, now: datetime | None = None) -> Snapshot:
     """Compute a view for export.
 
@@ -96,12 +83,8 @@ def build_snapshot(store, view: MapView, now: datetime | None = None) -> Snapsho
     classes = classify(result.rows["value"], view.scheme, view.k, palette_for(view.metric))
     area = None if not view.area else {"code": view.area, "level": result.area_level}
     layers = display_layers(store, result.version.version, view.level, area)
-    demo = _is_demo(store)
-    notes = []
-    if result.approximate:
-        notes.append(APPROXIMATE_NOTE)
-    if demo:
-        notes.append(DEMO_NOTE)
+    demo = has_demo_data(store)
+    notes = data_notes(result.approximate, demo)
     data_source = (
         "có dữ liệu mẫu dựng sẵn của ứng dụng"
         if demo
@@ -121,6 +104,6 @@ def build_snapshot(store, view: MapView, now: datetime | None = None) -> Snapsho
             f"Nguồn số liệu: {data_source} (kho {store.path.name}).",
             f"Nguồn ranh giới ({result.version.version}): {result.version.source}",
         ),
-        notes=tuple(notes),
+        notes=notes,
         exported_at=(now or datetime.now()).replace(microsecond=0),
     )
