@@ -324,11 +324,11 @@ def render(store: GpkgStore) -> None:
         f"cấp {LEVEL_LABELS_VI[view.level]} · {types if metric.kind == 'models' else 'trạng thái cuối kỳ'}"
     )
     for msg in st.session_state.get(S.MESSAGES, []):
-        st.warning(msg, icon="⚠️")
+        st.warning(msg, icon=":material/warning:")
     path = Path(store.path)
     notes = data_notes(result.approximate, _has_demo_data(str(path), path.stat().st_mtime_ns))
     if notes:
-        st.info(" ".join(notes), icon="ℹ️")
+        st.info(" ".join(notes), icon=":material/info:")
 
     base = _base_layers(
         str(path),
@@ -463,7 +463,7 @@ def _guarded(page) -> None:
     try:
         page(get_store())
     except AnttError as err:
-        st.error(str(err), icon="🚫")
+        st.error(str(err), icon=":material/error:")
 
 
 def map_page() -> None:

@@ -341,14 +341,11 @@ def _cmd_import_boundaries(args) -> int:
     if len(check.report) > 25:
         print(f"  … và {len(check.report) - 25} mục khác (xem --report).")
     if args.report:
-        import io
-
         from dashboard.export.writers import write_atomic
+        from loaders.registry_files import boundary_report_xlsx
 
-        buf = io.BytesIO()
-        check.report.to_excel(buf, index=False, sheet_name="Kiểm tra ranh giới")
-        write_atomic(args.report, buf.getvalue())
-    unidentified = check.report["Xử lý"].eq("bỏ qua").sum()
+        write_atomic(args.report, boundary_report_xlsx(check, path.name))
+    unidentified = int(check.report["Xử lý"].eq("bỏ qua").sum())
     if args.strict and unidentified:
         print(
             f"Lỗi: --strict: {unidentified} đối tượng không dùng được nên không lưu gì.",
@@ -366,6 +363,7 @@ def _cmd_import_boundaries(args) -> int:
         path.name,
         hashlib.sha256(path.read_bytes()).hexdigest(),
         f"{path.name} (nhập {date.today():%d/%m/%Y})",
+        rejected=unidentified,
     )
     if res.unchanged:
         print(f"Tệp này đã được nhập lúc {res.previous}: kho không thay đổi.")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.format import fmt_int
+from dashboard.import_boundaries import render_boundary_import
 from geodata.errors import AnttError
 from geodata.imports import apply_import
 from geodata.schema import COMMUNE_STATUS, IMPORTS, MODELS
@@ -22,15 +24,29 @@ from loaders.registry_files import report_xlsx, template_bytes
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHECKED = "import_checked"  # (file digest, kind, crs) -> RegistryCheck
 DONE = "import_done"
-KIND_LABELS = {"models": "Sổ theo dõi mô hình", "status": "Trạng thái xã (đạt chuẩn, trọng điểm)"}
+UPLOADS = "import_uploads"  # stored imports so far in this session
+KIND_LABELS = {
+    "models": "Sổ theo dõi mô hình",
+    "status": "Trạng thái xã (đạt chuẩn, trọng điểm)",
+    "boundaries": "Ranh giới hành chính",
+}
+FILE_TYPES = {
+    "models": (["xlsx", "csv"], "Excel .xlsx (mọi trang) hoặc CSV."),
+    "status": (["xlsx", "csv"], "Excel .xlsx (mọi trang) hoặc CSV."),
+    "boundaries": (
+        ["zip", "gpkg", "geojson", "json"],
+        "Shapefile nén .zip (gồm .shp, .shx, .dbf, .prj), GeoPackage hoặc GeoJSON.",
+    ),
+}
 TABLE_OF = {"models": MODELS, "status": COMMUNE_STATUS}
 
 
 def render_import(store: GpkgStore) -> None:
     st.title("Nhập dữ liệu")
     st.markdown(
-        "Tải lên sổ theo dõi mô hình hoặc danh sách trạng thái xã (Excel .xlsx hoặc .csv). "
-        "Tệp được kiểm tra từng dòng; **chưa có gì được lưu** cho đến khi bạn bấm xác nhận."
+        "Tải lên sổ theo dõi mô hình, danh sách trạng thái xã (Excel .xlsx hoặc .csv) hoặc "
+        "ranh giới hành chính chính thức (Shapefile .zip, GeoPackage, GeoJSON). Tệp được kiểm "
+        "tra trước; **chưa có gì được lưu** cho đến khi bạn bấm xác nhận."
     )
     st.download_button(
         "Tải tệp Excel mẫu",
@@ -47,9 +63,17 @@ def render_import(store: GpkgStore) -> None:
         horizontal=True,
         key="imp_kind",
     )
-    upload = st.file_uploader(
-        "Chọn tệp", type=["xlsx", "csv"], key="imp_file", help="Excel .xlsx (mọi trang) hoặc CSV."
-    )
+    types, help_text = FILE_TYPES[kind]
+    # a new key after each stored import gives an empty uploader (popping the key does not)
+    file_key = f"imp_file_{kind}_{st.session_state.get(UPLOADS, 0)}"
+    upload = st.file_uploader("Chọn tệp", type=types, key=file_key, help=help_text)
+    if done := st.session_state.pop(DONE, None):
+        st.success(done, icon=":material/check_circle:")
+    if kind == "boundaries":
+        render_boundary_import(store, upload, DONE, UPLOADS)
+        if upload is None:
+            _history(store)
+        return
     crs = ""
     if kind == "models":
         crs = st.text_input(
@@ -58,8 +82,6 @@ def render_import(store: GpkgStore) -> None:
             placeholder="ví dụ EPSG:3405 (VN-2000 / UTM 48N); để trống nếu dùng Kinh độ/Vĩ độ",
         ).strip()
 
-    if done := st.session_state.pop(DONE, None):
-        st.success(done, icon="✅")
     if upload is None:
         _history(store)
         return
@@ -72,7 +94,7 @@ def render_import(store: GpkgStore) -> None:
             try:
                 check = check_registry(store, data, upload.name, kind, crs or None)
             except (LoaderError, AnttError) as err:
-                st.error(str(err), icon="🚫")
+                st.error(str(err), icon=":material/error:")
                 return
         st.session_state[CHECKED] = (key, check)
     check = st.session_state[CHECKED][1]
@@ -104,7 +126,7 @@ def render_import(store: GpkgStore) -> None:
         st.warning(
             f"Kho đang có {fmt_int(demo)} dòng {KINDS[kind]} **mẫu**: lần nhập này sẽ xóa chúng, "
             "để bản đồ chỉ còn số liệu thật.",
-            icon="⚠️",
+            icon=":material/warning:",
         )
     strict = st.checkbox("Không lưu gì nếu có dòng bị loại", key="imp_strict")
     blocked = n_ok == 0 or (strict and n_bad > 0)
@@ -116,7 +138,7 @@ def render_import(store: GpkgStore) -> None:
                 store.path, kind, check.accepted, check.file_name, check.checksum, n_bad
             )
         except AnttError as err:
-            st.error(str(err), icon="🚫")
+            st.error(str(err), icon=":material/error:")
             return
         if res.unchanged:
             msg = f"Tệp {res.file_name} đã được nhập lúc {res.previous}: kho không thay đổi."
@@ -126,7 +148,7 @@ def render_import(store: GpkgStore) -> None:
                 msg += f" Đã xóa {fmt_int(res.demo_removed)} dòng dữ liệu mẫu."
         st.session_state[DONE] = msg + " Mở trang “Bản đồ” để xem."
         st.session_state.pop(CHECKED, None)
-        st.session_state.pop("imp_file", None)
+        st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
         st.rerun()
 
 
@@ -145,5 +167,6 @@ def _history(store: GpkgStore) -> None:
         "imported_by": "Người nhập",
     }
     table = past.sort_values("imported_at", ascending=False)[list(cols)].rename(columns=cols)
-    table["Loại"] = table["Loại"].map(lambda k: KINDS.get(k, k))
+    table["Thời gian"] = pd.to_datetime(table["Thời gian"]).dt.strftime("%d/%m/%Y %H:%M")
+    table["Loại"] = table["Loại"].map(lambda k: {**KINDS, "boundaries": "ranh giới"}.get(k, k))
     st.dataframe(table, hide_index=True, width="stretch")

@@ -43,9 +43,11 @@ def replace_geometries(
     file_name: str,
     checksum: str,
     source: str,
+    rejected: int = 0,
 ) -> BoundaryUpdate:
     """Replace the polygons (and areas) of the `level` units of `version` named in `shapes`
-    (code, geometry in EPSG:4326) and mark them official."""
+    (code, geometry in EPSG:4326) and mark them official; `rejected` counts the file's
+    features that could not be used, for the imports record."""
     imports = store.table(IMPORTS)
     prev = imports[(imports["checksum"] == checksum) & (imports["kind"] == "boundaries")]
     if len(prev):
@@ -80,7 +82,7 @@ def replace_geometries(
                         "imported_at": datetime.now().isoformat(timespec="seconds"),
                         "imported_by": getpass.getuser(),
                         "rows_accepted": int(hit.sum()),
-                        "rows_rejected": 0,
+                        "rows_rejected": int(rejected),
                     }
                 ]
             ),

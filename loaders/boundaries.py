@@ -57,8 +57,12 @@ def _field_key(name: str) -> str:
     return re.sub(r"\s+", " ", fold(name).replace("-", "_")).strip()
 
 
-def read_boundary_file(path: str | Path, layer: str | None = None) -> gpd.GeoDataFrame:
-    """A Shapefile (also zipped), GeoPackage or GeoJSON as a GeoDataFrame (CRS as stored)."""
+def _no_areas(p: Path) -> str:
+    return f"Tệp '{p.name}' không có lớp đa giác nào (ranh giới phải là vùng)."
+
+
+def _locate(path: str | Path, layer: str | None) -> tuple[Path, str, str]:
+    """(path, GDAL source, layer): the first polygon layer unless one is named."""
     p = Path(path)
     if not p.exists():
         raise LoaderError(f"Không tìm thấy tệp '{p}'.")
@@ -73,11 +77,25 @@ def read_boundary_file(path: str | Path, layer: str | None = None) -> gpd.GeoDat
     kinds = {name: str(geom).upper() for name, geom in layers}
     polygonal = [n for n, k in kinds.items() if "POLYGON" in k]
     untyped = [n for n, k in kinds.items() if k in ("NONE", "UNKNOWN", "GEOMETRY")]
-    no_areas = f"Tệp '{p.name}' không có lớp đa giác nào (ranh giới phải là vùng)."
     if layer is None:
         if not polygonal + untyped:
-            raise LoaderError(no_areas)
+            raise LoaderError(_no_areas(p))
         layer = (polygonal + untyped)[0]
+    return p, source, layer
+
+
+def boundary_fields(path: str | Path, layer: str | None = None) -> list[str]:
+    """The attribute columns of a boundary file, without reading its geometry."""
+    p, source, layer = _locate(path, layer)
+    try:
+        return list(pyogrio.read_info(source, layer=layer)["fields"])
+    except Exception as err:
+        raise LoaderError(f"Không đọc được lớp '{layer}' của '{p.name}': {err}") from err
+
+
+def read_boundary_file(path: str | Path, layer: str | None = None) -> gpd.GeoDataFrame:
+    """A Shapefile (also zipped), GeoPackage or GeoJSON as a GeoDataFrame (CRS as stored)."""
+    p, source, layer = _locate(path, layer)
     try:
         gdf = pyogrio.read_dataframe(source, layer=layer)
     except Exception as err:
@@ -85,7 +103,7 @@ def read_boundary_file(path: str | Path, layer: str | None = None) -> gpd.GeoDat
     if gdf.empty:
         raise LoaderError(f"Lớp '{layer}' của '{p.name}' không có đối tượng nào.")
     if not gdf.geom_type.isin(["Polygon", "MultiPolygon"]).any():
-        raise LoaderError(no_areas)
+        raise LoaderError(_no_areas(p))
     return gdf
 
 

@@ -63,28 +63,45 @@ def template_bytes() -> bytes:
     return out.getvalue()
 
 
-def report_xlsx(check: RegistryCheck) -> bytes:
-    """The rejected rows (sheet, row, column, value, reason) as a workbook to fix from."""
+def report_workbook(
+    report: pd.DataFrame, sheet: str, title: str, empty: str, widths: tuple[int, ...]
+) -> bytes:
+    """A validation report as a workbook to fix from: a title line, then the table."""
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as xw:
-        df = (
-            check.rejected
-            if len(check.rejected)
-            else pd.DataFrame(
-                [["", "", "", "", "Không có dòng nào bị loại."]], columns=check.rejected.columns
-            )
-        )
-        df.to_excel(xw, sheet_name="Dòng bị loại", index=False, startrow=2)
-        ws = xw.sheets["Dòng bị loại"]
-        ws.cell(
-            1,
-            1,
-            f"Kiểm tra tệp {check.file_name}: {len(check.accepted)} dòng hợp lệ, "
-            f"{check.n_rejected_rows} dòng bị loại",
-        ).font = Font(bold=True, size=13)
-        for j, width in enumerate((18, 8, 22, 30, 100), start=1):
+        df = report
+        if not len(df):
+            df = pd.DataFrame([[""] * (len(report.columns) - 1) + [empty]], columns=report.columns)
+        df.to_excel(xw, sheet_name=sheet, index=False, startrow=2)
+        ws = xw.sheets[sheet]
+        ws.cell(1, 1, title).font = Font(bold=True, size=13)
+        for j, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(j)].width = width
         for cell in ws[3]:
             cell.font = Font(bold=True)
             cell.fill = HEAD_FILL
     return out.getvalue()
+
+
+def report_xlsx(check: RegistryCheck) -> bytes:
+    """The rejected rows (sheet, row, column, value, reason) of a registry file."""
+    return report_workbook(
+        check.rejected,
+        "Dòng bị loại",
+        f"Kiểm tra tệp {check.file_name}: {len(check.accepted)} dòng hợp lệ, "
+        f"{check.n_rejected_rows} dòng bị loại",
+        "Không có dòng nào bị loại.",
+        (18, 8, 22, 30, 100),
+    )
+
+
+def boundary_report_xlsx(check, file_name: str) -> bytes:
+    """What a boundary file check found (unmatched names, repairs, gaps, overlaps, nesting)."""
+    return report_workbook(
+        check.report,
+        "Kiểm tra ranh giới",
+        f"Kiểm tra ranh giới {file_name}: {len(check.units)} đơn vị nhận ra, "
+        f"{int(check.report['Xử lý'].eq('bỏ qua').sum())} đối tượng không dùng được",
+        "Không có vấn đề nào.",
+        (40, 30, 90, 28),
+    )

@@ -33,6 +33,7 @@ class Server:
     """`antt-map serve` in a subprocess; its output is kept to explain a failed start."""
 
     def __init__(self, store: Path, log: Path):
+        self.store = store
         self.port = free_port()
         self.url = f"http://localhost:{self.port}"
         self.log = log

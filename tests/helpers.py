@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
+
+from geodata.schema import EQUAL_AREA_CRS
 
 
 def active_models(store, year_from: int, year_to: int, communes=None) -> pd.DataFrame:
@@ -11,3 +14,15 @@ def active_models(store, year_from: int, year_to: int, communes=None) -> pd.Data
     m = store.table("models")
     active = m[(m.start_year <= year_to) & (m.end_year.isna() | (m.end_year >= year_from))]
     return active if communes is None else active[active.commune_code.isin(communes)]
+
+
+def official_districts(store) -> gpd.GeoDataFrame:
+    """Hòa Bình's districts standing in for an official file: shifted 300 m east (so
+    they differ from the stored ones), names as staff write them."""
+    d = store.unit_shapes("vn-2024", "district")
+    d = d[d.province_code == "17"].copy()
+    d["geometry"] = d.geometry.to_crs(EQUAL_AREA_CRS).translate(300, 0).to_crs(4326)
+    d["Ten_Tinh"] = "Tỉnh Hoà Bình"  # old tone placement
+    d["Ten_Huyen"] = d["name"].str.replace("Huyện ", "H. ").str.replace("Đ", "Ð")  # look-alike
+    d["MA_HUYEN"] = d["code"].astype(int)  # codes as numbers lose their leading zeros
+    return d[["Ten_Tinh", "Ten_Huyen", "MA_HUYEN", "geometry"]].reset_index(drop=True)

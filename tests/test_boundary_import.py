@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import zipfile
 
 import geopandas as gpd
+import openpyxl
 import pytest
 import shapely
 
@@ -18,6 +20,8 @@ from geodata.store import GpkgStore
 from geodata.view import MapView
 from loaders.boundaries import check_boundaries, likely_systems, read_boundary_file, to_wgs84
 from loaders.errors import LoaderError
+from loaders.registry_files import boundary_report_xlsx
+from tests.helpers import official_districts
 
 HB_DISTRICTS = MapView("model_count", "district", 2020, 2020, (), "17")
 
@@ -27,18 +31,6 @@ def store_copy(demo_build, tmp_path):
     path = tmp_path / "antt.gpkg"
     shutil.copy(demo_build.path, path)
     return GpkgStore.open(path)
-
-
-def official_districts(store) -> gpd.GeoDataFrame:
-    """Hòa Bình's districts standing in for an official file: shifted 300 m east (so
-    they differ from the stored ones), names as staff write them."""
-    d = store.unit_shapes("vn-2024", "district")
-    d = d[d.province_code == "17"].copy()
-    d["geometry"] = d.geometry.to_crs(EQUAL_AREA_CRS).translate(300, 0).to_crs(4326)
-    d["Ten_Tinh"] = "Tỉnh Hoà Bình"  # old tone placement
-    d["Ten_Huyen"] = d["name"].str.replace("Huyện ", "H. ").str.replace("Đ", "Ð")  # look-alike
-    d["MA_HUYEN"] = d["code"].astype(int)  # codes as numbers lose their leading zeros
-    return d[["Ten_Tinh", "Ten_Huyen", "MA_HUYEN", "geometry"]].reset_index(drop=True)
 
 
 def test_shapefile_without_prj_is_refused_naming_the_likely_systems(store_copy, tmp_path):
@@ -94,6 +86,11 @@ def test_code_field_zipped_shapefile_repairs_and_reports(store_copy, tmp_path):
     assert any("chồng lấn" in v for v in rep["Vấn đề"])  # the extra polygon overlaps its neighbour
     assert check.units.geometry.is_valid.all()
     assert set(check.units.geom_type) == {"MultiPolygon"}
+    # the report as staff download it: a title line, then one row per finding
+    ws = openpyxl.load_workbook(io.BytesIO(boundary_report_xlsx(check, "huyen.zip"))).active
+    assert "huyen.zip" in ws["A1"].value and "1 đối tượng không dùng được" in ws["A1"].value
+    found = [ws.cell(r, 3).value for r in range(4, ws.max_row + 1)]
+    assert found == list(rep["Vấn đề"])
 
 
 def test_import_replaces_geometry_and_drops_the_approximate_note(store_copy, tmp_path, capsys):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import zipfile
 
 import pytest
 
+from geodata.store import GpkgStore
 from tests.browser_support import ARTIFACTS, OfflineGuard, Server, map_frame, wait_for
+from tests.helpers import official_districts
 from tests.registry_files import BAD, GOOD, messy_workbook
 
 pytestmark = pytest.mark.browser
@@ -73,6 +77,55 @@ def test_upload_report_confirm_and_the_map_changes(server, browser, tmp_path):
             lambda: page.locator(".antt-card-value").first.inner_text() == "3", what="3 models"
         )
         page.screenshot(path=str(ARTIFACTS / "import_map_after.png"))
+    finally:
+        ctx.close()
+    assert guard.blocked == []
+
+
+def test_boundary_file_needs_a_crs_then_replaces_the_approximate_districts(
+    server, browser, tmp_path
+):
+    shp = tmp_path / "shp"
+    shp.mkdir()
+    store = GpkgStore.open(server.store)
+    official_districts(store).to_crs("EPSG:3405").to_file(shp / "huyen.shp")
+    (shp / "huyen.prj").unlink()  # as exported by older desktop GIS
+    zipped = tmp_path / "huyen.zip"
+    with zipfile.ZipFile(zipped, "w") as zf:
+        for f in shp.iterdir():
+            zf.write(f, f.name)
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1400})
+    page = ctx.new_page()
+    guard = OfflineGuard(page)
+    hoa_binh = f"{server.url}/?metric=model_count&from=2020&to=2020&level=district&area=17"
+    try:
+        body = lambda: page.inner_text("body")  # noqa: E731
+        page.goto(hoa_binh)
+        frame, _ = map_frame(page)
+        assert "Ranh giới xấp xỉ" in frame.inner_text("body")
+
+        page.goto(f"{server.url}/nhap-du-lieu")
+        wait_for(lambda: "Tải tệp Excel mẫu" in body(), what="the import page")
+        page.get_by_text("Ranh giới hành chính", exact=True).click()
+        page.get_by_role("combobox", name="Phiên bản ranh giới").click()
+        page.get_by_role("option", name=re.compile("^vn-2024")).click()
+        page.locator("input[type=file]").set_input_files(str(zipped))
+        wait_for(lambda: "không khai báo hệ tọa độ" in body(), what="the missing-CRS message")
+        assert "EPSG:3405" in body() and "ô “Hệ tọa độ”" in body()
+        page.get_by_role("textbox", name="Hệ tọa độ").fill("EPSG:3405")
+        page.keyboard.press("Enter")
+        confirm = page.get_by_role("button", name="Xác nhận thay ranh giới của 10 đơn vị")
+        wait_for(lambda: confirm.count() and confirm.is_enabled(), timeout=60, what="the check")
+        assert "Kết quả kiểm tra" in body() and "Xem trước" in body()
+        page.screenshot(path=str(ARTIFACTS / "import_boundaries_report.png"), full_page=True)
+        confirm.click()
+        wait_for(lambda: "Đã thay ranh giới của 10 đơn vị" in body(), timeout=90, what="stored")
+
+        page.goto(hoa_binh)
+        frame, _ = map_frame(page)
+        assert "Ranh giới xấp xỉ" not in frame.inner_text("body")
+        assert "Ranh giới xấp xỉ" not in body()
+        page.screenshot(path=str(ARTIFACTS / "import_boundaries_map_after.png"))
     finally:
         ctx.close()
     assert guard.blocked == []
