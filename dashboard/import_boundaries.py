@@ -138,6 +138,7 @@ def _for_page(message: str) -> str:
         ("--crs", "ô “Hệ tọa độ” ở trên"),
         ("--code-field", "ô “Cột mã đơn vị”"),
         ("--name-field", "cột tên theo mẫu Ten_Tinh/Ten_Huyen/Ten_Xa"),
+        ("dùng --version", "chọn ở ô “Phiên bản ranh giới” phiên bản"),
     ):
         message = message.replace(flag, field)
     return message

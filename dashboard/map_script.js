@@ -50,7 +50,7 @@
   });
   (A.archipelagos || []).forEach(function (a) {
     L.marker([a.lat, a.lon], {interactive: false, keyboard: false,
-      icon: L.divIcon({className: "antt-archipelago", html: "<span>" + a.label + "</span>", iconSize: [0, 0]})}).addTo(map);
+      icon: L.divIcon({className: "antt-archipelago " + (a.side || "above"), html: "<span>" + a.label + "</span>", iconSize: [0, 0]})}).addTo(map);
   });
   var note = L.control({position: "bottomleft"});
   note.onAdd = function () {

@@ -23,6 +23,7 @@ from jinja2 import Template
 
 from dashboard.assets import CLUSTER_CSS, CLUSTER_JS, LEAFLET_CSS, LEAFLET_JS
 from dashboard.format import fmt_number
+from dashboard.notes import map_note
 from geodata.classify import NO_DATA_COLOUR, Classes
 from geodata.display import DisplayLayers, encode_layer
 from geodata.islands import ARCHIPELAGOS
@@ -39,11 +40,12 @@ CSS = """
   vertical-align: middle; border: 1px solid #999; }
 .antt-legend .ttl { font-weight: bold; margin-bottom: 3px; }
 .antt-note { background: #fff4ce; border: 1px solid #d8b600; padding: 4px 8px; font-size: 12px;
-  border-radius: 4px; max-width: 340px; }
+  border-radius: 4px; max-width: 480px; }
 .antt-archipelago { width: 0; height: 0; }
-.antt-archipelago span { display: block; transform: translate(-50%, -100%); text-align: center;
+.antt-archipelago span { display: inline-block; width: max-content; transform: translate(-50%, -100%); text-align: center;
   color: #1f4e79; font-size: 12px; font-weight: bold; white-space: nowrap;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
+.antt-archipelago.above-left span { transform: translate(-100%, -100%); text-align: right; }
 </style>
 """
 
@@ -116,14 +118,19 @@ def base_layers(layers: DisplayLayers, notes: tuple[str, ...], national: bool) -
 
 
 def archipelago_labels() -> tuple[list[dict], list[dict]]:
-    """Island dots and one label per archipelago, centred above its northernmost island."""
+    """Island dots and one label per archipelago, above its northernmost island: centred
+    for Hoàng Sa; for Trường Sa, the easternmost land of the map, ending at its
+    easternmost island so the map's right edge never cuts it."""
     owners = {"Hoàng Sa": "Đà Nẵng", "Trường Sa": "Khánh Hòa"}
     dots, labels = [], []
     for name, islands in ARCHIPELAGOS.items():
         dots += [{"lat": lat, "lon": lon} for _, lat, lon in islands]
-        lat = max(i[1] for i in islands) + 0.35
-        lon = sum(i[2] for i in islands) / len(islands)
-        labels.append({"lat": lat, "lon": lon, "label": f"Quần đảo {name}<br>({owners[name]})"})
+        lats, lons = [i[1] for i in islands], [i[2] for i in islands]
+        lat, lon, side = max(lats) + 0.35, sum(lons) / len(lons), "above"
+        if name == "Trường Sa":
+            lon, side = max(lons), "above-left"
+        label = f"Quần đảo {name}<br>({owners[name]})"
+        labels.append({"lat": lat, "lon": lon, "label": label, "side": side})
     return dots, labels
 
 
@@ -150,7 +157,7 @@ def base_map(
         "outlinesDoc": json.loads(base.outlines_doc) if base.outlines_doc else None,
         "islandLabels": dots,
         "archipelagos": labels,
-        "noteHtml": "<br>".join(f"⚠ {html.escape(n)}" for n in base.notes),
+        "noteHtml": html.escape(map_note(base.notes)),
         "unitWeight": base.border_weight,
     }
     js = (

@@ -11,6 +11,8 @@ APPROXIMATE_NOTE = (
     "không dùng để xác định địa giới hành chính."
 )
 DEMO_NOTE = "Có số liệu mẫu của ứng dụng (không phải số liệu thật)."
+# on the map itself: one short line, so the note does not hide the south of the country
+SHORT = {APPROXIMATE_NOTE: "Ranh giới xấp xỉ, không chính thức", DEMO_NOTE: "số liệu mẫu"}
 
 
 def data_notes(approximate: bool, demo: bool) -> tuple[str, ...]:
@@ -18,3 +20,9 @@ def data_notes(approximate: bool, demo: bool) -> tuple[str, ...]:
     return tuple(
         note for note, applies in ((APPROXIMATE_NOTE, approximate), (DEMO_NOTE, demo)) if applies
     )
+
+
+def map_note(notes: tuple[str, ...]) -> str:
+    """The notes as the one line drawn on the map ("" when none applies)."""
+    text = " · ".join(SHORT.get(n, n) for n in notes)
+    return f"⚠ {text[0].upper()}{text[1:]}" if text else ""

@@ -244,6 +244,26 @@ def detect_level(gdf, units: pd.DataFrame, levels: tuple[str, ...], code_field) 
     return min(levels, key=lambda lv: abs(int((units.level == lv).sum()) - n))
 
 
+def _refuse_level_missing_from(v, versions, cols: dict[str, str]) -> None:
+    """A file named down to a level the version lacks (districts after 2025) belongs to
+    another version: say which, rather than matching its names at the wrong level."""
+    finest = next((lv for lv in reversed(LEVELS) if lv in cols), None)
+    if finest is None or finest in v.levels:
+        return
+    others = [x.version for x in versions if finest in x.levels]
+    label = LEVEL_LABELS_VI[finest]
+    raise LoaderError(
+        f"Tệp có cột tên {label} ('{cols[finest]}') nhưng phiên bản {v.version} không có cấp "
+        f"{label}"
+        + (
+            f"; ranh giới cấp này thuộc phiên bản {', '.join(others)}: dùng --version {others[0]}"
+            if others
+            else ""
+        )
+        + "."
+    )
+
+
 def repair(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list]:
     """Make every geometry a valid MultiPolygon; report which were repaired or dropped."""
     report = []
@@ -394,6 +414,8 @@ def check_boundaries(
     gdf, source_crs = to_wgs84(raw, crs)
     gdf = gdf.reset_index(drop=True)
     units = store.units(version)
+    if level is None and code_field is None:
+        _refuse_level_missing_from(v, versions.values(), _name_columns(gdf))
     level = level or detect_level(gdf, units, v.levels, code_field)
     if level not in v.levels:
         raise LoaderError(

@@ -65,6 +65,9 @@ def test_names_are_matched_through_lookalikes_and_old_tones(store_copy, tmp_path
     assert check.level == "district"
     districts = store_copy.units("vn-2024", "district")
     assert sorted(check.units.code) == sorted(districts[districts.parent_code == "17"].code)
+    # districts no longer exist after the 2025 reform: the message names the right version
+    with pytest.raises(LoaderError, match=r"không có cấp huyện/quận.*dùng --version vn-2024"):
+        check_boundaries(store_copy, gj, "vn-2025")
 
 
 def test_code_field_zipped_shapefile_repairs_and_reports(store_copy, tmp_path):

@@ -60,6 +60,7 @@ def _cards(page) -> list[str]:
     ],
 )
 def test_map_draws_every_unit(server, page, query, count):
+    page.set_viewport_size({"width": 1100, "height": 1000})  # a laptop: the map is narrow
     page.goto(f"{server.url}/?{query}")
     frame, _ = map_frame(page)
     assert frame.evaluate("() => window.antt.units.getLayers().length") == count
@@ -68,6 +69,21 @@ def test_map_draws_every_unit(server, page, query, count):
         "body"
     ) and "Quần đảo Trường Sa" in frame.inner_text("body")
     assert "Ranh giới xấp xỉ" in frame.inner_text("body")
+    # both archipelago labels lie wholly inside the map, none cut by its edge
+    outside = frame.evaluate(
+        """() => {
+          const m = document.querySelector('.leaflet-container').getBoundingClientRect();
+          return [...document.querySelectorAll('.antt-archipelago span')]
+            .map(s => {  // the text's own extent, not its (possibly zero-width) box
+              const r = document.createRange();
+              r.selectNodeContents(s);
+              return [s.innerText, r.getBoundingClientRect()];
+            })
+            .filter(([, r]) => r.left < m.left || r.right > m.right || r.top < m.top)
+            .map(([t]) => t);
+        }"""
+    )
+    assert outside == []
 
 
 def test_period_change_updates_legend_figures_and_url(server, page, browser):
