@@ -326,13 +326,14 @@ def render(store: GpkgStore) -> None:
     for msg in st.session_state.get(S.MESSAGES, []):
         st.warning(msg, icon=":material/warning:")
     path = Path(store.path)
-    notes = data_notes(result.approximate, _has_demo_data(str(path), path.stat().st_mtime_ns))
+    mtime_ns = path.stat().st_mtime_ns
+    notes = data_notes(result.approximate, _has_demo_data(str(path), mtime_ns))
     if notes:
         st.info(" ".join(notes), icon=":material/info:")
 
     base = _base_layers(
         str(path),
-        path.stat().st_mtime_ns,
+        mtime_ns,
         result.version.version,
         view.level,
         view.area,

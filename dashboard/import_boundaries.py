@@ -10,6 +10,7 @@ import hashlib
 import io
 import math
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -28,13 +29,14 @@ from loaders.errors import LoaderError
 from loaders.registry_files import boundary_report_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CHECKED = "imp_bnd_checked"  # (file digest, options) -> BoundaryCheck
+CHECKED = "imp_bnd_checked"  # ((file digest, options), BoundaryCheck, preview PNG)
 BY_NAME = "— không có, khớp theo tên —"
 AUTO = "auto"
 
 
-def render_boundary_import(store: GpkgStore, upload, done_key: str, uploads_key: str) -> None:
-    """Options, check, report, preview and confirm for one uploaded boundary file."""
+def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], None]) -> None:
+    """Options, check, report, preview and confirm for one uploaded boundary file;
+    `on_stored(message)` ends the page once the store was written."""
     versions = versions_from_table(store.table(BOUNDARY_VERSIONS))
     by_name = {v.version: v for v in versions}
     c1, c2 = st.columns(2)
@@ -125,10 +127,8 @@ def render_boundary_import(store: GpkgStore, upload, done_key: str, uploads_key:
                 f"{LEVEL_LABELS_VI[check.level]} ({check.version}); còn "
                 f"{fmt_int(res.still_approximate)} đơn vị có ranh giới xấp xỉ."
             )
-        st.session_state[done_key] = msg + " Mở trang “Bản đồ” để xem."
         st.session_state.pop(CHECKED, None)
-        st.session_state[uploads_key] = st.session_state.get(uploads_key, 0) + 1
-        st.rerun()
+        on_stored(msg)
 
 
 def _for_page(message: str) -> str:

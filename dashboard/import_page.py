@@ -39,6 +39,7 @@ FILE_TYPES = {
     ),
 }
 TABLE_OF = {"models": MODELS, "status": COMMUNE_STATUS}
+HISTORY_KINDS = {**KINDS, "boundaries": "ranh giới"}
 
 
 def render_import(store: GpkgStore) -> None:
@@ -70,7 +71,7 @@ def render_import(store: GpkgStore) -> None:
     if done := st.session_state.pop(DONE, None):
         st.success(done, icon=":material/check_circle:")
     if kind == "boundaries":
-        render_boundary_import(store, upload, DONE, UPLOADS)
+        render_boundary_import(store, upload, _stored)
         if upload is None:
             _history(store)
         return
@@ -146,10 +147,15 @@ def render_import(store: GpkgStore) -> None:
             msg = f"Đã lưu {fmt_int(res.accepted)} dòng {KINDS[kind]} từ {res.file_name}."
             if res.demo_removed:
                 msg += f" Đã xóa {fmt_int(res.demo_removed)} dòng dữ liệu mẫu."
-        st.session_state[DONE] = msg + " Mở trang “Bản đồ” để xem."
         st.session_state.pop(CHECKED, None)
-        st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
-        st.rerun()
+        _stored(msg)
+
+
+def _stored(message: str) -> None:
+    """After an import: say what was stored, on a fresh page with an empty uploader."""
+    st.session_state[DONE] = message + " Mở trang “Bản đồ” để xem."
+    st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
+    st.rerun()
 
 
 def _history(store: GpkgStore) -> None:
@@ -168,5 +174,5 @@ def _history(store: GpkgStore) -> None:
     }
     table = past.sort_values("imported_at", ascending=False)[list(cols)].rename(columns=cols)
     table["Thời gian"] = pd.to_datetime(table["Thời gian"]).dt.strftime("%d/%m/%Y %H:%M")
-    table["Loại"] = table["Loại"].map(lambda k: {**KINDS, "boundaries": "ranh giới"}.get(k, k))
+    table["Loại"] = table["Loại"].map(lambda k: HISTORY_KINDS.get(k, k))
     st.dataframe(table, hide_index=True, width="stretch")
