@@ -345,7 +345,7 @@ def _cmd_import_boundaries(args) -> int:
         from loaders.registry_files import boundary_report_xlsx
 
         write_atomic(args.report, boundary_report_xlsx(check, path.name))
-    unidentified = int(check.report["Xử lý"].eq("bỏ qua").sum())
+    unidentified = check.skipped
     if args.strict and unidentified:
         print(
             f"Lỗi: --strict: {unidentified} đối tượng không dùng được nên không lưu gì.",

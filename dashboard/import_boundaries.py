@@ -99,7 +99,7 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
     _, check, preview = st.session_state[CHECKED]
     _report(check, upload.name, preview)
 
-    skipped = int(check.report["Xử lý"].eq("bỏ qua").sum())
+    skipped = check.skipped
     strict = st.checkbox("Không lưu gì nếu có đối tượng không dùng được", key="imp_bnd_strict")
     n = len(check.units)
     label = f"Xác nhận thay ranh giới của {fmt_int(n)} đơn vị"

@@ -40,6 +40,7 @@ NAME_FIELDS = {
     "district": ("ten_huyen", "huyen", "tenhuyen", "district", "name_2", "ten huyen"),
     "commune": ("ten_xa", "xa", "tenxa", "commune", "name_3", "ten xa", "ten_phuong_xa"),
 }
+SKIP = "bỏ qua"  # the report's "Xử lý" for a feature that is not stored
 GAP_WIDTH_M = 50.0  # gaps narrower than this between neighbours are reported as slivers
 
 
@@ -51,6 +52,11 @@ class BoundaryCheck:
     report: pd.DataFrame  # Đối tượng, Tên trong tệp, Vấn đề, Xử lý
     source_crs: str
     features: int
+
+    @property
+    def skipped(self) -> int:
+        """Features of the file that cannot be used (unmatched, empty, unknown code)."""
+        return int(self.report["Xử lý"].eq(SKIP).sum())
 
 
 def _field_key(name: str) -> str:
@@ -192,7 +198,7 @@ def _identify(
                         f"đối tượng {i + 1}",
                         str(v),
                         f"mã '{v}' không có trong {LEVEL_LABELS_VI[level]} của {index.version}",
-                        "bỏ qua",
+                        SKIP,
                     )
                 )
         return pairs, report
@@ -213,7 +219,7 @@ def _identify(
             pairs.append((i, m.code))
         else:
             hint = f" Gần giống: {'; '.join(m.candidates)}." if m.candidates else ""
-            report.append((f"đối tượng {i + 1}", str(r[own]), m.reason + "." + hint, "bỏ qua"))
+            report.append((f"đối tượng {i + 1}", str(r[own]), m.reason + "." + hint, SKIP))
     return pairs, report
 
 
@@ -294,7 +300,7 @@ def repair(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list]:
                 f"đối tượng {gdf.index[i] + 1}",
                 "",
                 "không có vùng (rỗng hoặc chỉ có đường/điểm)",
-                "bỏ qua",
+                SKIP,
             )
         )
     return out[~empty], report

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from loaders.boundaries import BoundaryCheck
 from loaders.registry import COLUMNS, KINDS, RegistryCheck
 
 SHEET_NAMES = {"models": "Mô hình", "status": "Trạng thái xã"}
@@ -95,13 +96,13 @@ def report_xlsx(check: RegistryCheck) -> bytes:
     )
 
 
-def boundary_report_xlsx(check, file_name: str) -> bytes:
+def boundary_report_xlsx(check: BoundaryCheck, file_name: str) -> bytes:
     """What a boundary file check found (unmatched names, repairs, gaps, overlaps, nesting)."""
     return report_workbook(
         check.report,
         "Kiểm tra ranh giới",
         f"Kiểm tra ranh giới {file_name}: {len(check.units)} đơn vị nhận ra, "
-        f"{int(check.report['Xử lý'].eq('bỏ qua').sum())} đối tượng không dùng được",
+        f"{check.skipped} đối tượng không dùng được",
         "Không có vấn đề nào.",
         (40, 30, 90, 28),
     )
