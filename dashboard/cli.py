@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -411,7 +410,12 @@ def _cmd_serve(args) -> int:
     ]
     if args.headless:
         cmd += ["--server.headless", "true"]
-    return subprocess.call(cmd, env=env, cwd=APP.parent)
+    # become Streamlit rather than wait for it: a stop signal (systemd, kill) then
+    # reaches the server itself instead of leaving it running without its parent
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(APP.parent)
+    os.execve(sys.executable, cmd, env)
 
 
 COMMANDS = {
