@@ -6,6 +6,15 @@ Three keys, strictest first, so a match is never looser than it needs to be:
   letters mapped ("Ð" U+00D0 -> "Đ"), tone marks placed one way ("Hoá" = "Hóa",
   "Thuỵ" = "Thụy"), numbers without leading zeros ("Phường 01" = "Phường 1");
 - `fold`: the same without any diacritics ("hoa binh"), for search and as a last resort.
+
+Spellings that differ only by convention compare equal in every key: the old i/y
+spelling of a lone vowel after a consonant ("Quí"/"Quý", "Kì"/"Kỳ", "Mĩ"/"Mỹ"),
+apostrophes ("K'Bang" = "KBang"). `compact_key` also ignores spaces and hyphens
+("Ia H' Drai" = "Ia H'Drai", "Krông Ana" = "Krông A Na") and is tried last.
+English type words of international files ("Hoa Binh Province", "Cao Lanh City") and
+"Quần đảo" are read as type words. A type word is taken off only by `split_type`'s
+callers that also try the whole text (see `loaders.places`): "Quan Son" typed without
+diacritics may be "Quận Sơn" or the district "Quan Sơn".
 """
 
 from __future__ import annotations
@@ -40,6 +49,26 @@ ABBREVIATIONS = {
     "t": "tỉnh",
 }
 _ABBREV = re.compile(r"^(tp|tt|tx)(?:\.\s*|\s+)|^(h|q|p|x|t)\.\s*", re.IGNORECASE)
+# English type words of international files (GADM, OSM), written after the name
+ENGLISH_TYPES: tuple[tuple[str, str], ...] = (
+    ("urban district", "quận"),
+    ("rural district", "huyện"),
+    ("municipality", "thành phố"),
+    ("province", "tỉnh"),
+    ("district", "huyện"),
+    ("commune", "xã"),
+    ("township", "thị trấn"),
+    ("town", "thị xã"),
+    ("city", "thành phố"),
+    ("ward", "phường"),
+)
+# other type words as written -> the reference's: "Quần đảo Trường Sa" is Huyện Trường Sa
+SPELLED_TYPES: tuple[tuple[str, str], ...] = (("quan dao", "quần đảo"),)
+SPELLED_AS = {"quần đảo": "huyện"}
+_APOSTROPHES = str.maketrans("", "", "'’‘`´ʼ")
+# a syllable whose only vowel is i/y after consonants: "quý" = "quí", "kỳ" = "kì", "mỹ" = "mĩ"
+_LONE_Y = re.compile(r"^(qu|[bcdđghklmnprstvx]+)([yýỳỷỹỵ])$")
+_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
 
 
 def fold(text: str) -> str:
@@ -110,21 +139,51 @@ def split_type(name: str) -> tuple[str | None, str]:
     # with diacritics the type word must be spelled out ("Xa Lý" is a name, "Xã Lý" is
     # not); a name typed without any diacritics ("xa tan lac") is read without them
     plain = fold(t) == t
-    for key, word in TYPE_WORDS:
+    for key, word in (*SPELLED_TYPES, *TYPE_WORDS):  # longest first
         head = key if plain else word
         if t.startswith(head + " ") and len(t) > len(head) + 1:
-            return word, t[len(head) + 1 :]
+            return SPELLED_AS.get(word, word), t[len(head) + 1 :]
+    if plain:
+        for eng, word in ENGLISH_TYPES:
+            if t.endswith(" " + eng) and len(t) > len(eng) + 1:
+                return word, t[: -len(eng) - 1]
     return None, t
 
 
+def type_word(text: str) -> str | None:
+    """The Vietnamese type word a type column holds: 'TX.' / 'Thị xã' / 'Town' -> 'thị xã'."""
+    t = _clean(text).strip(" .")
+    if not t:
+        return None
+    t_fold = fold(t)
+    for key, word in TYPE_WORDS:
+        if t_fold == key:
+            return word
+    for eng, word in ENGLISH_TYPES:
+        if t_fold == eng:
+            return word
+    return ABBREVIATIONS.get(t_fold.replace(".", ""))
+
+
+def _syllable(word: str) -> str:
+    w = canonical_tones(word)
+    m = _LONE_Y.match(w)
+    return m.group(1) + m.group(2).translate(_Y_TO_I) if m else w
+
+
 def _key(rest: str) -> str:
-    words = re.split(r"[\s.,;:()\-–/]+", rest)
+    words = re.split(r"[\s.,;:()\-–/]+", rest.translate(_APOSTROPHES))
     out = []
     for w in words:
         if not w:
             continue
-        out.append(str(int(w)) if w.isascii() and w.isdigit() else canonical_tones(w))
+        out.append(str(int(w)) if w.isascii() and w.isdigit() else _syllable(w))
     return " ".join(out)
+
+
+def whole_key(name: str) -> str:
+    """`name_key` of the whole text, type word and all: 'Quan Son' -> 'quan son'."""
+    return _key(_clean(name))
 
 
 def name_key(name: str) -> str:
@@ -141,3 +200,13 @@ def typed_key(name: str) -> str:
 def loose_key(name: str) -> str:
     """`name_key` without diacritics: the last resort of matching."""
     return fold(name_key(name))
+
+
+def alias_key(text: str) -> str:
+    """A confirmed spelling as written, type word and all, folded: the key of `name_aliases`."""
+    return fold(whole_key(text)).replace(" ", "")
+
+
+def compact_key(name: str) -> str:
+    """`loose_key` without spaces: 'Ia H' Drai' = 'Ia H'Drai', 'Krông Ana' = 'Krông A Na'."""
+    return loose_key(name).replace(" ", "")

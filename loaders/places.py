@@ -2,26 +2,54 @@
 
 Level by level, each within the unit matched above it, with the strictest key that
 gives an answer (see `geodata.names`): the type word and name, then the name, then
-the name without diacritics. Several units under one key is "ambiguous", none is
-"not found"; both come back with the closest candidates, and nothing is guessed.
+the name without diacritics, then without spaces. A type word at the start is only
+one reading of a name: the whole text is tried too, so "Quan Son" finds the district
+Quan Sơn rather than losing its first word as "Quận"; when both readings find a unit,
+the name is ambiguous. Several units under one key is "ambiguous", none is "not
+found"; both come back with the closest candidates, and nothing is guessed. Names
+that no rule relates to the reference (historical names, abbreviations) come from the
+table in `geodata.name_variants`, and spellings a user confirmed from the store's
+`name_aliases`; a match through either carries a note the report shows.
+
+Lookups are dictionary hits, memoised per index: a registry of 300,000 rows names
+far fewer places than that.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geodata.names import loose_key, name_key, split_type, typed_key
+from geodata.name_variants import variants
+from geodata.names import (
+    alias_key,
+    compact_key,
+    fold,
+    loose_key,
+    name_key,
+    split_type,
+    type_word,
+    typed_key,
+    whole_key,
+)
 from geodata.schema import LEVEL_LABELS_VI
 
-KEYS = (typed_key, name_key, loose_key)
+LEVEL_ORDER = ("province", "district", "commune")
+# key columns, strictest first, and how a written name is reduced to each
+KEYS = ("k_typed", "k_name", "k_loose", "k_compact")
 
 
 @dataclass(frozen=True)
 class PlaceMatch:
-    """A resolved commune code, or why not (`level` that failed, `reason`, `candidates`)."""
+    """A resolved unit code, or why not.
+
+    On failure: `level` that failed, `reason`, `candidates` as "Tên (mã X)" strings and
+    `options` as (code, name) pairs for a review step, `text` as written at that level
+    and `parent` the code of the unit it was looked for in ("" when none).
+    """
 
     version: str
     code: str | None = None
@@ -29,78 +57,234 @@ class PlaceMatch:
     level: str | None = None
     reason: str = ""
     candidates: tuple[str, ...] = field(default=())
+    options: tuple[tuple[str, str], ...] = field(default=())
+    text: str = ""
+    parent: str = ""
+    notes: tuple[str, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
         return self.code is not None
 
 
-class PlaceIndex:
-    """Name keys of the units of one boundary version."""
+def _readings(text: str, kind_given: str | None) -> list[tuple[str | None, dict[str, str]]]:
+    """The ways to read a written name: (type word, key per column) for each."""
+    kind, _ = split_type(text)
+    out = []
+    typed = kind or kind_given
+    out.append(
+        (
+            typed,
+            {
+                "k_typed": f"{typed}|{name_key(text)}" if typed else "",
+                "k_name": name_key(text),
+                "k_loose": loose_key(text),
+                "k_compact": compact_key(text),
+            },
+        )
+    )
+    if kind is not None:  # the first word may be part of the name after all
+        whole = whole_key(text)
+        typed_whole = f"{kind_given}|{whole}" if kind_given else ""
+        out.append(
+            (
+                kind_given,
+                {
+                    "k_typed": typed_whole,
+                    "k_name": whole,
+                    "k_loose": fold(whole),
+                    "k_compact": fold(whole).replace(" ", ""),
+                },
+            )
+        )
+    return out
 
-    def __init__(self, units: pd.DataFrame, version: str):
+
+class PlaceIndex:
+    """Name keys of the units of one boundary version.
+
+    Parameters
+    ----------
+    units : DataFrame
+        `store.units(version)`: code, name, unit_type, level, parent_code, province_code.
+    version : str
+    aliases : DataFrame, optional
+        Confirmed spellings (`name_aliases`: level, parent_code, alias, code) of this version.
+    """
+
+    def __init__(self, units: pd.DataFrame, version: str, aliases: pd.DataFrame | None = None):
         self.version = version
         self.units = units[units["version"] == version] if "version" in units else units
-        self.levels = tuple(
-            lv for lv in ("province", "district", "commune") if (self.units["level"] == lv).any()
-        )
-        u = self.units.copy()
-        u["k_typed"] = u["name"].map(typed_key)
-        u["k_name"] = u["name"].map(name_key)
-        u["k_loose"] = u["name"].map(loose_key)
-        self._by_level = {lv: g for lv, g in u.groupby("level")}
+        self.levels = tuple(lv for lv in LEVEL_ORDER if (self.units["level"] == lv).any())
+        u = self.units.reset_index(drop=True)
+        self._rows = u
+        self._code = u["code"].astype(str).tolist()
+        self._name = u["name"].astype(str).tolist()
+        self._type = [type_word(t) if isinstance(t, str) else None for t in u["unit_type"]]
+        self._parent = {
+            "province_code": u["province_code"].astype(str).tolist(),
+            "parent_code": u["parent_code"].astype(str).tolist(),
+        }
+        self._index: dict[tuple[str, str], dict[str, list[int]]] = {}
+        by_level: dict[str, list[int]] = defaultdict(list)
+        for i, lv in enumerate(u["level"]):
+            by_level[lv].append(i)
+        self._by_level = dict(by_level)
+        for lv, rows in self._by_level.items():
+            for col in KEYS:
+                self._index[(lv, col)] = defaultdict(list)
+            for i in rows:
+                name = self._name[i]
+                keys = {
+                    "k_typed": typed_key(name),
+                    "k_name": name_key(name),
+                    "k_loose": loose_key(name),
+                    "k_compact": compact_key(name),
+                }
+                for col, k in keys.items():
+                    self._index[(lv, col)][k].append(i)
+        self._variants = {lv: variants(lv) for lv in self.levels}
+        self._aliases: dict[tuple[str, str, str], str] = {}
+        if aliases is not None and len(aliases):
+            a = aliases[aliases["version"] == version] if "version" in aliases else aliases
+            for r in a.itertuples(index=False):
+                parent = "" if pd.isna(r.parent_code) else str(r.parent_code)
+                self._aliases[(r.level, parent, alias_key(r.alias))] = str(r.code)
+        self._memo: dict[tuple, PlaceMatch] = {}
 
-    def _find(self, level: str, text: str, parent: tuple[str, str] | None):
-        """(row, None) or (None, PlaceMatch-reason) for one level."""
-        pool = self._by_level.get(level)
+    # -- one level ---------------------------------------------------------------------
+    def _pool(self, level: str, parent: tuple[str, str] | None) -> list[int]:
+        rows = self._by_level.get(level, [])
+        if parent is None:
+            return rows
+        col, code = parent
+        values = self._parent[col]
+        return [i for i in rows if values[i] == code]
+
+    def _label(self, i: int) -> str:
+        return f"{self._name[i]} (mã {self._code[i]})"
+
+    def _find(self, level: str, text: str, parent: tuple[str, str] | None, kind_given):
+        """(row, notes) or (None, (reason, candidate rows)) for one level."""
         label = LEVEL_LABELS_VI[level]
-        if pool is None:
-            return None, (f"phiên bản {self.version} không có cấp {label}", ())
-        if parent is not None:
-            col, code = parent
-            pool = pool[pool[col] == code]
-        kind, _ = split_type(text)
-        for key_fn, col in zip(KEYS, ("k_typed", "k_name", "k_loose"), strict=True):
-            if col == "k_typed" and kind is None:
-                continue
-            hit = pool[pool[col] == key_fn(text)]
-            if len(hit) == 1:
-                return hit.iloc[0], None
-            if len(hit) > 1:
-                names = tuple(f"{r.name} (mã {r.code})" for r in hit.itertuples())
-                return None, (f"tên {label} '{text}' trùng với nhiều đơn vị", names[:5])
-        close = difflib.get_close_matches(
-            loose_key(text), pool["k_loose"].tolist(), n=3, cutoff=0.6
-        )
-        names = tuple(
-            f"{r.name} (mã {r.code})"
-            for k in close
-            for r in pool[pool["k_loose"] == k].itertuples()
-        )
-        return None, (f"không tìm thấy {label} '{text}' trong {self.version}", names[:3])
+        if level not in self._by_level:
+            return None, (f"phiên bản {self.version} không có cấp {label}", [])
 
+        def inside(rows):
+            if parent is None:
+                return rows
+            col, code = parent
+            return [i for i in rows if self._parent[col][i] == code]
+
+        parent_code = parent[1] if parent else ""
+        alias = self._aliases.get((level, parent_code, alias_key(text)))
+        if alias is not None:
+            hit = [i for i in self._pool(level, parent) if self._code[i] == alias]
+            if len(hit) == 1:
+                note = f"'{text}' khớp {self._name[hit[0]]} theo cách viết đã xác nhận (bí danh)"
+                return hit[0], (note,)
+        readings = _readings(text, kind_given)
+        for col in KEYS:
+            per_reading = [
+                inside(self._index[(level, col)].get(keys[col], [])) if keys[col] else []
+                for _kind, keys in readings
+            ]
+            hits = list(dict.fromkeys(i for rows in per_reading for i in rows))
+            kind = readings[0][0]
+            other = [i for rows in per_reading[1:] for i in rows]
+            if len(hits) > 1 and kind and not other:
+                # a type word or a type column tells same-name units apart ("TX Ky Anh")
+                typed = [i for i in hits if self._type[i] == kind]
+                hits = typed if len(typed) == 1 else hits
+            if len(hits) == 1:
+                notes = ()
+                wanted, got = readings[0][0], self._type[hits[0]]
+                if wanted and got and wanted != got:
+                    notes = (f"'{text}' khớp {self._name[hits[0]]}: khác loại đơn vị ({wanted})",)
+                return hits[0], notes
+            if len(hits) > 1:
+                return None, (f"tên {label} '{text}' trùng với nhiều đơn vị", hits[:5])
+        variant = self._variants.get(level, {}).get(compact_key(text))
+        if variant is not None:
+            short, why = variant
+            hit = inside(self._index[(level, "k_name")].get(name_key(short), []))
+            if len(hit) == 1:
+                return hit[0], (f"'{text}' → {self._name[hit[0]]}: {why}",)
+        pool = self._pool(level, parent)
+        loose = {}
+        for i in pool:
+            loose.setdefault(loose_key(self._name[i]), []).append(i)
+        close = difflib.get_close_matches(loose_key(text), list(loose), n=3, cutoff=0.6)
+        rows = [i for k in close for i in loose[k]]
+        near = difflib.get_close_matches(
+            compact_key(text), list(self._variants.get(level, {})), n=1, cutoff=0.7
+        )
+        for k in near:  # "TP HCMM" is close to the variant "TP HCM" of Hồ Chí Minh
+            short = self._variants[level][k][0]
+            rows = [
+                i
+                for i in inside(self._index[(level, "k_name")].get(name_key(short), []))
+                if i not in rows
+            ] + rows
+        return None, (f"không tìm thấy {label} '{text}' trong {self.version}", rows[:3])
+
+    # -- a whole row -------------------------------------------------------------------
     def match(
-        self, province: str, district: str, commune: str = "", level: str = "commune"
+        self,
+        province: str,
+        district: str,
+        commune: str = "",
+        level: str = "commune",
+        unit_type: str | None = None,
     ) -> PlaceMatch:
         """The unit of `level` a row names (by default its commune), each name matched
-        inside the unit above it; names of coarser levels may be empty."""
+        inside the unit above it; names of coarser levels may be empty. `unit_type` is
+        the type of the `level` unit as a type column writes it ("Thị xã", "Town")."""
+        key = (province, district, commune, level, unit_type)
+        if key not in self._memo:
+            self._memo[key] = self._match(province, district, commune, level, unit_type)
+        return self._memo[key]
+
+    def _match(self, province, district, commune, level, unit_type) -> PlaceMatch:
         names = {"province": province, "district": district, "commune": commune}
         names = {lv: str(v or "").strip() for lv, v in names.items()}
         if not names[level]:
             return PlaceMatch(
                 self.version, level=level, reason=f"thiếu tên {LEVEL_LABELS_VI[level]}"
             )
+        kind_given = type_word(unit_type) if unit_type else None
         parent = None
-        for lv in ("province", "district", "commune"):
+        notes: list[str] = []
+        for lv in LEVEL_ORDER:
             if lv != level and (not names[lv] or lv not in self.levels):
                 continue
-            row, why = self._find(lv, names[lv], parent)
+            row, info = self._find(lv, names[lv], parent, kind_given if lv == level else None)
             if row is None:
-                return PlaceMatch(self.version, level=lv, reason=why[0], candidates=why[1])
+                reason, rows = info
+                return PlaceMatch(
+                    self.version,
+                    level=lv,
+                    reason=reason,
+                    candidates=tuple(self._label(i) for i in rows),
+                    options=tuple((self._code[i], self._name[i]) for i in rows),
+                    text=names[lv],
+                    parent=parent[1] if parent else "",
+                    notes=tuple(notes),
+                )
+            notes += info
             if lv == level:
-                return PlaceMatch(self.version, code=str(row["code"]), name=str(row["name"]))
-            parent = ("province_code" if lv == "province" else "parent_code", row["code"])
+                return PlaceMatch(
+                    self.version, code=self._code[row], name=self._name[row], notes=tuple(notes)
+                )
+            parent = ("province_code" if lv == "province" else "parent_code", self._code[row])
         raise AssertionError(level)  # unreachable: `level` is one of the three
+
+    def name_of(self, code: str, level: str) -> str | None:
+        """The reference name of a unit of this version (None when unknown)."""
+        for i in self._by_level.get(level, []):
+            if self._code[i] == code:
+                return self._name[i]
+        return None
 
 
 def resolve_place(

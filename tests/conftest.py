@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from geodata.build import build_demo_store
 from geodata.store import GpkgStore
@@ -30,3 +33,10 @@ def browser():
         b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# Property tests draw the same examples on every run in CI (and by default), so a rare
+# input cannot fail CI by luck; HYPOTHESIS_PROFILE=explore draws new ones locally.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
