@@ -100,6 +100,37 @@ def _readings(text: str, kind_given: str | None) -> list[tuple[str | None, dict[
     return out
 
 
+@dataclass(frozen=True)
+class ReviewItem:
+    """A name that needs a person's decision: where it was looked for, the candidates,
+    and how many rows (or features) wrote it. What the person picks becomes an alias."""
+
+    version: str
+    level: str
+    parent_code: str
+    text: str
+    reason: str
+    options: tuple[tuple[str, str], ...]
+    count: int = 1
+
+
+def review_items(failures: list[PlaceMatch]) -> tuple[ReviewItem, ...]:
+    """One item per distinct (version, level, parent, spelling) among failed matches."""
+    seen: dict[tuple, list] = {}
+    for m in failures:
+        if m.ok or not m.text or m.level is None:
+            continue
+        key = (m.version, m.level, m.parent, m.text)
+        if key in seen:
+            seen[key][1] += 1
+        else:
+            seen[key] = [m, 1]
+    return tuple(
+        ReviewItem(m.version, m.level, m.parent, m.text, m.reason, m.options, n)
+        for m, n in seen.values()
+    )
+
+
 class PlaceIndex:
     """Name keys of the units of one boundary version.
 
@@ -130,6 +161,7 @@ class PlaceIndex:
         for i, lv in enumerate(u["level"]):
             by_level[lv].append(i)
         self._by_level = dict(by_level)
+        self._at = {(lv, self._code[i]): i for lv, rows in self._by_level.items() for i in rows}
         for lv, rows in self._by_level.items():
             for col in KEYS:
                 self._index[(lv, col)] = defaultdict(list)
@@ -279,12 +311,12 @@ class PlaceIndex:
             parent = ("province_code" if lv == "province" else "parent_code", self._code[row])
         raise AssertionError(level)  # unreachable: `level` is one of the three
 
-    def name_of(self, code: str, level: str) -> str | None:
-        """The reference name of a unit of this version (None when unknown)."""
-        for i in self._by_level.get(level, []):
-            if self._code[i] == code:
-                return self._name[i]
-        return None
+    def parents(self, code: str, level: str) -> tuple[str, str] | None:
+        """(parent code, province code) of a unit of this version (None when unknown)."""
+        i = self._at.get((level, code))
+        if i is None:
+            return None
+        return self._parent["parent_code"][i], self._parent["province_code"][i]
 
 
 def resolve_place(

@@ -16,222 +16,26 @@ from datetime import date
 
 import pandas as pd
 
+from geodata.aliases import read_aliases
 from geodata.names import fold, name_key
 from geodata.schema import BOUNDARY_VERSIONS, MODELS
 from geodata.versions import version_for_period, versions_from_table
 from loaders.errors import LoaderError
-from loaders.places import PlaceIndex, resolve_place
+from loaders.places import PlaceIndex, PlaceMatch, ReviewItem, resolve_place, review_items
+from loaders.registry_columns import (
+    COLUMNS,
+    KINDS,
+    NO,
+    RECOGNITION,
+    YES,
+    check_place_headers,
+    recognise,
+)
+from loaders.registry_points import check_points
+from loaders.registry_scope import Scope, is_totals_row, scope_from_options, scope_from_title
 from loaders.sheets import Sheet, read_sheets
 
-KINDS = {"models": "mô hình", "status": "trạng thái xã"}
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str  # as written in the template
-    synonyms: tuple[str, ...]  # header_key() forms
-    required: bool = False
-    note: str = ""  # for the template's instructions sheet
-
-
-PLACE_COLUMNS = (
-    Column(
-        "province",
-        "Tỉnh",
-        ("tinh", "tinh/thanh pho", "tinh/tp", "tinh thanh pho", "tinh, thanh pho"),
-        True,
-        "Tên tỉnh/thành phố, ví dụ: Hòa Bình, Tỉnh Hòa Bình.",
-    ),
-    Column(
-        "district",
-        "Huyện",
-        (
-            "huyen",
-            "quan/huyen",
-            "huyen/quan",
-            "huyen/quan/thi xa/thanh pho",
-            "quan huyen",
-            "huyen/thi xa/thanh pho",
-        ),
-        False,
-        "Tên huyện/quận/thị xã (chỉ với địa giới trước 01/07/2025; để trống nếu dùng tên xã mới).",
-    ),
-    Column(
-        "commune",
-        "Xã/Phường",
-        (
-            "xa/phuong",
-            "xa",
-            "phuong",
-            "xa/phuong/thi tran",
-            "xa phuong",
-            "xa, phuong, thi tran",
-            "don vi cap xa",
-            "xa/phuong/dac khu",
-        ),
-        True,
-        "Tên xã/phường/thị trấn, ví dụ: Xã Tân Lạc, TT. Mai Châu, P. 1.",
-    ),
-)
-MODEL_COLUMNS = (
-    Column(
-        "name",
-        "Tên mô hình",
-        ("ten mo hinh", "mo hinh", "ten"),
-        True,
-        "Tên mô hình tự quản về ANTT.",
-    ),
-    Column(
-        "model_type",
-        "Loại mô hình",
-        ("loai mo hinh", "loai", "linh vuc", "nhom mo hinh"),
-        True,
-        "Loại (nhóm) mô hình, ví dụ: Tự quản khu dân cư.",
-    ),
-    *PLACE_COLUMNS,
-    Column(
-        "start_year",
-        "Năm thành lập",
-        ("nam thanh lap", "nam xay dung", "nam", "nam ra mat"),
-        True,
-        "Năm mô hình bắt đầu hoạt động, ví dụ: 2018.",
-    ),
-    Column(
-        "end_year",
-        "Năm ngừng hoạt động",
-        ("nam ngung hoat dong", "nam ket thuc", "nam giai the", "ngung hoat dong"),
-        False,
-        "Để trống nếu mô hình còn hoạt động.",
-    ),
-    Column(
-        "model_units",
-        "Số đơn vị mô hình",
-        ("so don vi mo hinh", "so don vi", "so mo hinh nhan rong", "nhan rong"),
-        False,
-        "Số đơn vị (tổ, nhóm, câu lạc bộ…) của mô hình; để trống = 1.",
-    ),
-    Column(
-        "members",
-        "Số thành viên",
-        ("so thanh vien", "thanh vien", "so nguoi tham gia"),
-        False,
-        "Số người tham gia.",
-    ),
-    Column(
-        "recognition",
-        "Cấp công nhận",
-        ("cap cong nhan", "cong nhan", "muc cong nhan"),
-        False,
-        "Quốc gia (Bộ Công an), Tỉnh, Huyện, hoặc để trống.",
-    ),
-    Column(
-        "lon",
-        "Kinh độ",
-        ("kinh do", "lon", "longitude"),
-        False,
-        "Kinh độ WGS 84 (độ thập phân), ví dụ: 105.3380.",
-    ),
-    Column(
-        "lat",
-        "Vĩ độ",
-        ("vi do", "lat", "latitude"),
-        False,
-        "Vĩ độ WGS 84 (độ thập phân), ví dụ: 20.8130.",
-    ),
-    Column(
-        "x",
-        "X",
-        ("x", "toa do x"),
-        False,
-        "Tọa độ X (mét) theo hệ VN-2000 khai báo khi nhập (--crs).",
-    ),
-    Column(
-        "y",
-        "Y",
-        ("y", "toa do y"),
-        False,
-        "Tọa độ Y (mét) theo hệ VN-2000 khai báo khi nhập (--crs).",
-    ),
-)
-STATUS_COLUMNS = (
-    Column(
-        "year",
-        "Năm",
-        ("nam", "nam danh gia", "nam xep loai"),
-        True,
-        "Năm đánh giá, ví dụ: 2020 (tình trạng cuối năm).",
-    ),
-    *PLACE_COLUMNS,
-    Column(
-        "certified",
-        "Đạt chuẩn ANTT",
-        ("dat chuan antt", "dat chuan an ninh trat tu", "dat chuan", "xa dat chuan antt"),
-        True,
-        "x / Có / Đạt / 1 nếu xã đạt chuẩn an toàn về ANTT; trống / Không / Chưa đạt / 0 nếu không.",
-    ),
-    Column(
-        "hotspot",
-        "Trọng điểm",
-        ("trong diem", "xa trong diem", "trong diem phuc tap ve antt", "trong diem ve antt"),
-        False,
-        "x / Có / 1 nếu xã từng được xác định là trọng điểm, phức tạp về ANTT đến năm đó.",
-    ),
-    Column(
-        "transitioned",
-        "Đã chuyển hóa",
-        ("da chuyen hoa", "chuyen hoa", "da chuyen hoa dia ban"),
-        False,
-        "x / Có / 1 nếu xã trọng điểm đã được chuyển hóa (ra khỏi danh sách) đến cuối năm.",
-    ),
-)
-COLUMNS = {"models": MODEL_COLUMNS, "status": STATUS_COLUMNS}
-
-YES = {
-    "x",
-    "co",
-    "dat",
-    "1",
-    "yes",
-    "true",
-    "v",
-    "✓",
-    "✔",
-    "da chuyen hoa",
-    "dat chuan",
-    "la trong diem",
-}
-NO = {"", "khong", "chua dat", "0", "no", "false", "-", "chua", "khong dat", "chua chuyen hoa"}
-RECOGNITION = (
-    (("quoc gia", "toan quoc", "bo cong an", "trung uong", "bo"), "national"),
-    (("tinh", "thanh pho", "cong an tinh", "ubnd tinh"), "provincial"),
-    (("huyen", "quan", "thi xa", "cong an huyen"), "district"),
-    (("", "khong", "xa", "chua"), "none"),
-)
-VIETNAM_BBOX = (102.0, 6.0, 118.0, 24.0)  # lon/lat, including the archipelagos
-POINT_TOLERANCE_DEG = 0.002  # ~200 m: a point on a border is not "outside"
-
-
-def header_key(text: str) -> str:
-    """'Xã / Phường (*)' -> 'xa/phuong': folded, no notes in brackets, one spacing."""
-    t = fold(re.sub(r"\(.*?\)|\*", " ", str(text)))
-    t = re.sub(r"\s*/\s*", "/", t)
-    t = re.sub(r"[^\w/, ]+", " ", t)
-    return re.sub(r"\s+", " ", t).strip(" ,")
-
-
-def recognise(header: tuple[str, ...], kind: str) -> dict[int, Column]:
-    """Cell index -> column for the header cells we know (first one wins)."""
-    found: dict[int, Column] = {}
-    taken: set[str] = set()
-    for i, cell in enumerate(header):
-        key = header_key(cell)
-        for col in COLUMNS[kind]:
-            if col.key not in taken and key in col.synonyms:
-                found[i] = col
-                taken.add(col.key)
-                break
-    return found
+PROGRESS_EVERY = 5000  # rows between two progress reports
 
 
 @dataclass(frozen=True)
@@ -245,6 +49,8 @@ class RegistryCheck:
     rejected: pd.DataFrame  # Trang tính, Dòng, Cột, Giá trị, Lý do
     preview: pd.DataFrame  # accepted rows with Vietnamese headers and matched names
     sheets: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())  # scope used, rows skipped as totals …
+    review: tuple[ReviewItem, ...] = field(default=())  # names that need a decision
 
     @property
     def n_rejected_rows(self) -> int:
@@ -258,9 +64,15 @@ class RegistryCheck:
 class _Row:
     """One data row: typed accessors that record problems instead of raising."""
 
-    def __init__(self, sheet: Sheet, number: int, cells: tuple, cols: dict[str, int]):
+    def __init__(self, sheet: Sheet, number: int, cells: tuple, cols: dict[str, int], scope: Scope):
         self.sheet, self.number, self.cells, self.cols = sheet, number, cells, cols
+        self.scope = scope
         self.problems: list[tuple[str, str, str]] = []  # (column header, value, reason)
+        self.failed_place: PlaceMatch | None = None
+
+    def place(self, key: str) -> str:
+        """A place name of the row, else the one the whole sheet was given."""
+        return self.text(key) or getattr(self.scope, key, "")
 
     def raw(self, key: str) -> object:
         i = self.cols.get(key)
@@ -345,7 +157,10 @@ def model_id(version: str, code: str, name: str, start_year: int) -> str:
     return f"M-{h[:12]}"
 
 
-def _sheets_and_columns(data: bytes, file_name: str, kind: str):
+def _sheets_and_columns(data: bytes, file_name: str, kind: str, ctx, option: Scope):
+    """(sheet, columns, scope) of every sheet holding the table; the province column is
+    not required where the sheet's province is given (option or title rows)."""
+
     def score(cells: tuple[str, ...]) -> int:
         return len(recognise(cells, kind))
 
@@ -353,12 +168,26 @@ def _sheets_and_columns(data: bytes, file_name: str, kind: str):
     required = [c for c in COLUMNS[kind] if c.required]
     usable, missing_report = [], []
     for s in sheets:
+        check_place_headers(s.header, kind, s.name)
         found = {col.key: i for i, col in recognise(s.header, kind).items()}
-        missing = [c.header for c in required if c.key not in found]
+        scope = option if option.province else scope_from_title(ctx.indexes, s)
+        missing = [
+            c.header
+            for c in required
+            if c.key not in found and not (c.key == "province" and scope.province)
+        ]
         if missing:
-            missing_report.append(f"trang '{s.name}' thiếu cột {', '.join(missing)}")
+            why = f"trang '{s.name}' thiếu cột {', '.join(missing)}"
+            if "Tỉnh" in missing:
+                why += (
+                    " (tệp của một tỉnh: chọn tỉnh khi nhập, --province, hoặc ghi "
+                    "“CÔNG AN TỈNH …” ở dòng tiêu đề)"
+                )
+                if scope.note:
+                    why += f"; {scope.note}"
+            missing_report.append(why)
         else:
-            usable.append((s, found))
+            usable.append((s, found, scope))
     if not usable:
         want = ", ".join(c.header for c in required)
         detail = ("; ".join(missing_report) + ". ") if missing_report else ""
@@ -370,25 +199,57 @@ def _sheets_and_columns(data: bytes, file_name: str, kind: str):
 
 
 def check_registry(
-    store, data: bytes, file_name: str, kind: str, crs: str | None = None
+    store,
+    data: bytes,
+    file_name: str,
+    kind: str,
+    crs: str | None = None,
+    province: str = "",
+    district: str = "",
+    aliases=None,
+    progress=None,
 ) -> RegistryCheck:
     """Validate a registry file against the store's boundaries (nothing is written).
+
+    Parameters
+    ----------
+    province, district : str
+        The unit the whole file belongs to, when its rows do not say (else read from
+        its title rows). A commune outside it is never matched.
+    aliases : DataFrame, optional
+        Extra confirmed spellings (`name_aliases` columns) besides the store's.
+    progress : callable, optional
+        Called as ``progress(rows_done, rows_total)`` while rows are checked.
 
     Raises
     ------
     LoaderError
-        The file cannot be read, or no sheet has the required columns.
+        The file cannot be read, no sheet has the required columns, a place column is
+        not understood, or the province/district given is unknown.
     """
     if kind not in COLUMNS:
         raise LoaderError(f"Loại dữ liệu '{kind}' không hợp lệ: chọn models hoặc status.")
-    usable = _sheets_and_columns(data, file_name, kind)
-    ctx = _context(store)
+    ctx = _context(store, aliases)
+    option = scope_from_options(ctx.indexes, province, district)
+    usable = _sheets_and_columns(data, file_name, kind, ctx, option)
     check = _check_models if kind == "models" else _check_status
-    accepted, problems, seen = [], [], {}
-    for sheet, cols in usable:
+    accepted, problems, seen, failures = [], [], {}, []
+    notes = list(dict.fromkeys(sc.note for _, _, sc in usable if sc.note))
+    totals: list[str] = []
+    total = sum(len(sh.rows) for sh, _, _ in usable)
+    done = 0
+    for sheet, cols, scope in usable:
         for number, cells in sheet.rows:
-            row = _Row(sheet, number, cells, cols)
+            done += 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, total)
+            if is_totals_row(cells):
+                totals.append(f"{number}" if len(usable) == 1 else f"{sheet.name}!{number}")
+                continue
+            row = _Row(sheet, number, cells, cols, scope)
             out = check(row, ctx)
+            if row.failed_place is not None:
+                failures.append(row.failed_place)
             if out is not None and not row.problems:
                 key = out.pop("_key")
                 if key in seen:
@@ -401,9 +262,17 @@ def check_registry(
                     out["src_sheet"], out["src_row"] = sheet.name, number
                     accepted.append(out)
             problems += [(sheet.name, number, *p) for p in row.problems]
+    if progress is not None:
+        progress(total, total)
+    if totals:
+        notes.append(
+            f"Bỏ qua {len(totals)} dòng tổng cộng (dòng {', '.join(totals[:10])}"
+            + (" …" if len(totals) > 10 else "")
+            + ")."
+        )
     acc = pd.DataFrame(accepted)
     if kind == "models" and len(acc):
-        acc = _check_points(store, acc, crs, problems)
+        acc = check_points(store, acc, crs, problems)
     return RegistryCheck(
         kind,
         file_name,
@@ -413,7 +282,9 @@ def check_registry(
         ),
         _report(problems).sort_values(["Trang tính", "Dòng"], kind="stable").reset_index(drop=True),
         _preview(acc, kind),
-        tuple(s.name for s, _ in usable),
+        tuple(sh.name for sh, _, _ in usable),
+        tuple(notes),
+        review_items(failures),
     )
 
 
@@ -427,23 +298,63 @@ class _Context:
     types: dict[str, str]  # folded model type -> its spelling in the store
 
 
-def _context(store) -> _Context:
+def _context(store, extra_aliases=None) -> _Context:
     versions = versions_from_table(store.table(BOUNDARY_VERSIONS))
-    indexes = {v.version: PlaceIndex(store.units(v.version), v.version) for v in versions}
+    aliases = read_aliases(store)
+    if extra_aliases is not None and len(extra_aliases):
+        aliases = pd.concat([aliases, extra_aliases], ignore_index=True)
+    indexes = {v.version: PlaceIndex(store.units(v.version), v.version, aliases) for v in versions}
     known = store.table(MODELS, columns=("model_type",))["model_type"].dropna().unique()
     return _Context(versions, indexes, date.today().year, {fold(t): t for t in known})
 
 
 def _place(row: _Row, ctx: _Context, year: int, order: tuple[str, ...] = (), extra: str = ""):
     """The row's commune in the first version of `order` (default: by year and whether
-    the row names a district) that has it; otherwise the row fails with candidates."""
-    district = row.text("district")
+    the row names a district) that has it, inside the sheet's scope; otherwise the row
+    fails with candidates."""
+    province, district = row.place("province"), row.place("district")
     order = order or _version_order(ctx.versions, year, bool(district))
-    m = resolve_place(ctx.indexes, order, row.text("province"), district, row.text("commune"))
+    m = resolve_place(ctx.indexes, order, province, district, row.text("commune"))
     if not m.ok:
+        row.failed_place = m
         hint = f" Gần giống: {'; '.join(m.candidates)}." if m.candidates else ""
-        row.fail(m.level or "commune", m.reason[0].upper() + m.reason[1:] + extra + "." + hint)
+        col = m.level or "commune"
+        value = None if row.text(col) else f"{row.place(col)} (theo {_scope_word(row.scope)})"
+        row.fail(col, m.reason[0].upper() + m.reason[1:] + extra + "." + hint, value=value)
+        return m
+    outside = _outside_scope(row.scope, ctx.indexes[m.version], m)
+    if outside:
+        row.fail("commune", outside)
+        return PlaceMatch(m.version, level="commune", reason=outside)
     return m
+
+
+def _scope_word(scope: Scope) -> str:
+    return "lựa chọn khi nhập" if scope.source == "option" else "dòng tiêu đề"
+
+
+def _outside_scope(scope: Scope, index: PlaceIndex, m: PlaceMatch) -> str:
+    """Why a matched commune lies outside the sheet's province/district ('' if inside)."""
+    if not scope.province:
+        return ""
+    parents = index.parents(m.code, "commune")
+    if parents is None:
+        return ""
+    parent, prov_code = parents
+    prov = index.match(scope.province, "", level="province")
+    if prov.ok and prov.code != prov_code:
+        return (
+            f"{m.name} (mã {m.code}) không thuộc {prov.name} mà tệp được nhập cho "
+            f"(theo {_scope_word(scope)}); sửa tên tỉnh của dòng hoặc nhập riêng"
+        )
+    if scope.district and "district" in index.levels:
+        dist = index.match(scope.province, scope.district, level="district")
+        if dist.ok and dist.code != parent:
+            return (
+                f"{m.name} (mã {m.code}) không thuộc {dist.name} mà tệp được nhập cho "
+                f"(theo {_scope_word(scope)}); sửa tên huyện của dòng hoặc nhập riêng"
+            )
+    return ""
 
 
 def _check_models(row: _Row, ctx: _Context) -> dict | None:
@@ -534,74 +445,6 @@ def _check_status(row: _Row, ctx: _Context) -> dict | None:
         "transitioned": int(bool(flags["transitioned"])),
         "is_demo": 0,
     }
-
-
-def _check_points(store, acc: pd.DataFrame, crs: str | None, problems: list) -> pd.DataFrame:
-    """Coordinates to WGS 84, then each point must lie in the commune its row names."""
-    import shapely
-    from pyproj import CRS, Transformer
-
-    has_xy = acc["x"].notna()
-    if has_xy.any():
-        if not crs:
-            for r in acc[has_xy].itertuples():
-                problems.append(
-                    (
-                        r.src_sheet,
-                        r.src_row,
-                        "X",
-                        f"{r.x}",
-                        "có cột X/Y nhưng chưa khai báo hệ tọa độ: nhập lại với --crs (ví dụ EPSG:3405 (VN-2000 / UTM 48N) hoặc EPSG:9210 (VN-2000 / TM-3 105°45′))",
-                    )
-                )
-            acc = acc[~has_xy].copy()
-        else:
-            try:
-                tr = Transformer.from_crs(CRS.from_user_input(crs), "EPSG:4326", always_xy=True)
-            except Exception as err:
-                raise LoaderError(f"Hệ tọa độ '{crs}' không hợp lệ: {err}") from err
-            lon, lat = tr.transform(
-                acc.loc[has_xy, "x"].to_numpy(), acc.loc[has_xy, "y"].to_numpy()
-            )
-            acc.loc[has_xy, "lon"], acc.loc[has_xy, "lat"] = lon, lat
-    acc = acc.drop(columns=["x", "y"])
-    bad = []
-    pts = acc["lon"].notna()
-    minx, miny, maxx, maxy = VIETNAM_BBOX
-    for version, g in acc[pts].groupby("version"):
-        shapes = store.unit_shapes(version, "commune").set_index("code")
-        for idx, r in g.iterrows():
-            if not (minx <= r.lon <= maxx and miny <= r.lat <= maxy):
-                bad.append(
-                    (
-                        idx,
-                        f"({r.lon:.5f}, {r.lat:.5f})",
-                        "tọa độ nằm ngoài Việt Nam: kiểm tra thứ tự kinh độ/vĩ độ và hệ tọa độ",
-                    )
-                )
-                continue
-            p = shapely.Point(r.lon, r.lat)
-            own = shapes.geometry.get(r.commune_code)
-            if own is not None and own.distance(p) <= POINT_TOLERANCE_DEG:
-                continue
-            inside = shapes[shapes.geometry.contains(p)]
-            where = (
-                f"{inside.iloc[0]['name']} (mã {inside.index[0]})"
-                if len(inside)
-                else "không thuộc xã nào"
-            )
-            bad.append(
-                (
-                    idx,
-                    f"({r.lon:.5f}, {r.lat:.5f})",
-                    f"vị trí nằm ở {where}, không thuộc {r.place_name} mà dòng ghi; sửa tọa độ hoặc tên xã (không tự chuyển)",
-                )
-            )
-    for idx, value, reason in bad:
-        problems.append(
-            (acc.at[idx, "src_sheet"], acc.at[idx, "src_row"], "Kinh độ/Vĩ độ", value, reason)
-        )
-    return acc.drop(index=[b[0] for b in bad])
 
 
 def _preview(acc: pd.DataFrame, kind: str) -> pd.DataFrame:

@@ -24,12 +24,14 @@ HEADER_SCAN_ROWS = 30
 
 @dataclass(frozen=True)
 class Sheet:
-    """One table: `header` cells (as written), then data rows as (row number, cells)."""
+    """One table: `header` cells (as written), then data rows as (row number, cells);
+    `title` holds the text of the rows above the header ("CÔNG AN TỈNH …"), one per row."""
 
     name: str
     header_row: int
     header: tuple[str, ...]
     rows: tuple[tuple[int, tuple[object, ...]], ...]
+    title: tuple[tuple[int, str], ...] = ()
 
 
 def _text(value) -> str:
@@ -38,6 +40,17 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def _title(rows: list[tuple[int, tuple]], header_at: int) -> tuple[tuple[int, str], ...]:
+    """(row number, text) of the non-blank rows above the header; a merged title repeats
+    its text in every cell it spans, so each distinct text is kept once."""
+    out = []
+    for n, cells in rows[:header_at]:
+        texts = list(dict.fromkeys(t for t in (_text(c) for c in cells) if t))
+        if texts:
+            out.append((n, " ".join(texts)))
+    return tuple(out)
 
 
 def _pick_header(rows: list[tuple[int, tuple]], score: Callable[[tuple[str, ...]], int]):
@@ -80,7 +93,15 @@ def read_xlsx(data: bytes, score: Callable[[tuple[str, ...]], int]) -> list[Shee
             continue
         header_row, header = rows[h]
         data_rows = tuple((n, cells) for n, cells in rows[h + 1 :] if n not in blank)
-        sheets.append(Sheet(ws.title, header_row, tuple(_text(c) for c in header), data_rows))
+        sheets.append(
+            Sheet(
+                ws.title,
+                header_row,
+                tuple(_text(c) for c in header),
+                data_rows,
+                _title(rows, h),
+            )
+        )
     return sheets
 
 
@@ -123,7 +144,15 @@ def read_csv(data: bytes, name: str, score: Callable[[tuple[str, ...]], int]) ->
         return []
     header_row, header = rows[h]
     data_rows = tuple((n, cells) for n, cells in rows[h + 1 :] if any(_text(c) for c in cells))
-    return [Sheet(Path(name).stem, header_row, tuple(_text(c) for c in header), data_rows)]
+    return [
+        Sheet(
+            Path(name).stem,
+            header_row,
+            tuple(_text(c) for c in header),
+            data_rows,
+            _title(rows, h),
+        )
+    ]
 
 
 def read_sheets(
