@@ -105,6 +105,22 @@ def build_parser() -> argparse.ArgumentParser:
         )
         imp.add_argument("--report", help="ghi danh sách dòng bị loại ra tệp .xlsx")
         imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu vào kho")
+        imp.add_argument(
+            "--province",
+            default="",
+            help="tỉnh của cả tệp, khi các dòng không ghi tỉnh (mặc định: đọc từ dòng tiêu đề "
+            "“CÔNG AN TỈNH …” nếu có)",
+        )
+        imp.add_argument(
+            "--district",
+            default="",
+            help="huyện của cả tệp (cùng --province); xã ngoài huyện bị loại",
+        )
+        imp.add_argument(
+            "--aliases",
+            help="tệp .xlsx/.csv các cách viết đã xác nhận (trang “Cần xác nhận” của báo cáo, "
+            "điền cột Mã đơn vị); được lưu vào kho cùng lần nhập",
+        )
         if kind == "models":
             imp.add_argument(
                 "--crs",
@@ -248,8 +264,10 @@ def _cmd_export(args) -> int:
 
 
 def _cmd_import(args) -> int:
+    from geodata.aliases import store_aliases
     from geodata.imports import apply_import
     from geodata.store import GpkgStore
+    from loaders.alias_files import aliases_frame, read_alias_file
     from loaders.registry import KINDS, check_registry
     from loaders.registry_files import report_xlsx
 
@@ -260,16 +278,35 @@ def _cmd_import(args) -> int:
         data = path.read_bytes()
     except OSError as err:
         raise LoaderError(f"Không đọc được tệp '{path}': {err.strerror}.") from err
-    check = check_registry(store, data, path.name, kind, getattr(args, "crs", None))
+    aliases = read_alias_file(args.aliases, store) if args.aliases else []
+    check = check_registry(
+        store,
+        data,
+        path.name,
+        kind,
+        getattr(args, "crs", None),
+        province=args.province,
+        district=args.district,
+        aliases=aliases_frame(aliases) if aliases else None,
+    )
     n_bad = check.n_rejected_rows
     print(
         f"{path.name}: {len(check.accepted)} dòng hợp lệ, {n_bad} dòng bị loại "
         f"(trang: {', '.join(check.sheets)})."
     )
+    for note in check.notes:
+        print(f"  {note}")
+    if aliases:
+        print(f"  Dùng {len(aliases)} cách viết đã xác nhận từ {args.aliases}.")
     for r in check.rejected.head(20).itertuples(index=False):
         print(f"  trang '{r[0]}', dòng {r[1]}, cột {r[2]}: {r[4]}" + (f" [{r[3]}]" if r[3] else ""))
     if len(check.rejected) > 20:
         print(f"  … và {len(check.rejected) - 20} lỗi khác (xem --report).")
+    if check.review:
+        print(
+            f"  {len(check.review)} tên cần xác nhận (không khớp hoặc trùng): xem trang "
+            "“Cần xác nhận” của --report, điền Mã đơn vị rồi nhập lại với --aliases."
+        )
     if args.report:
         from dashboard.export.writers import write_atomic
 
@@ -284,6 +321,8 @@ def _cmd_import(args) -> int:
     if check.accepted.empty:
         print("Lỗi: không có dòng hợp lệ nào để lưu.", file=sys.stderr)
         return 2
+    if aliases:
+        store_aliases(store.path, aliases, _os_user())
     res = apply_import(store.path, kind, check.accepted, path.name, check.checksum, n_bad)
     if res.unchanged:
         print(f"Tệp này đã được nhập lúc {res.previous}: kho không thay đổi.")
@@ -292,6 +331,15 @@ def _cmd_import(args) -> int:
     if res.demo_removed:
         print(f"Đã xóa {res.demo_removed} dòng dữ liệu mẫu của bảng này.")
     return 0
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in a container: the record stays anonymous
+        return ""
 
 
 def _cmd_import_boundaries(args) -> int:

@@ -293,11 +293,29 @@ class PlaceIndex:
             row, info = self._find(lv, names[lv], parent, kind_given if lv == level else None)
             if row is None:
                 reason, rows = info
+                labels = [self._label(i) for i in rows]
+                if lv == "commune" and parent is not None and parent[0] == "parent_code":
+                    # the same name in another district of the province: offered, never chosen
+                    prov = self._parent["province_code"][self._at[("district", parent[1])]]
+                    elsewhere = [
+                        i
+                        for i in self._index[("commune", "k_loose")].get(loose_key(names[lv]), [])
+                        if self._parent["province_code"][i] == prov and i not in rows
+                    ]
+                    district_name = {
+                        i: self._name[self._at[("district", self._parent["parent_code"][i])]]
+                        for i in elsewhere
+                    }
+                    labels = [
+                        f"{self._name[i]} (mã {self._code[i]}, {district_name[i]})"
+                        for i in elsewhere
+                    ] + labels
+                    rows = elsewhere + rows
                 return PlaceMatch(
                     self.version,
                     level=lv,
                     reason=reason,
-                    candidates=tuple(self._label(i) for i in rows),
+                    candidates=tuple(labels),
                     options=tuple((self._code[i], self._name[i]) for i in rows),
                     text=names[lv],
                     parent=parent[1] if parent else "",

@@ -226,21 +226,30 @@ LEVEL_HEADERS = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã/Ph
 
 def place_level(header: str) -> str | None:
     """'Huyện/Thành phố' -> 'district'; 'Tỉnh/TP' -> 'province'; 'Đơn vị' -> 'commune';
-    'Thành phố' -> 'either' (cannot tell); None when the header is not only place words."""
+    'Thành phố' -> 'either' (cannot tell); 'unclear' for place words mixed with others
+    ('Huyện, TP trực thuộc'); None when it is not a place header ('Xã đạt chuẩn', 'Số xã')."""
     key = header_key(header)
     if key in _BARE_COMMUNE:
         return "commune"
     rest = re.sub(r"[/,.;&+-]", " ", key)
-    found = set()
-    for level, words in _PLACE_WORDS.items():
-        for w in sorted(words, key=len, reverse=True):
-            rest, n = re.subn(rf"\b{w}\b", " ", rest)
-            if n:
-                found.add(level)
+    if re.match(r"(so|ma|tong)\b", rest):  # counts and codes are not names of places
+        return None
+    found, n_place = set(), 0
+    words = sorted(
+        ((w, lv) for lv, ws in _PLACE_WORDS.items() for w in ws), key=lambda p: -len(p[0])
+    )
+    for w, level in words:  # longest first: "thi xa" before "xa"
+        rest, n = re.subn(rf"\b{w}\b", " ", rest)
+        if n:
+            found.add(level)
+            n_place += n
     for w in _FILLER:
         rest = re.sub(rf"\b{w}\b", " ", rest)
-    if not found or rest.strip():
+    left = rest.split()
+    if not found or len(left) > n_place:
         return None
+    if left:
+        return "unclear"
     for level in ("commune", "district", "province"):
         if level in found:
             return level
@@ -286,6 +295,11 @@ def check_place_headers(header: tuple[str, ...], kind: str, sheet: str) -> None:
         if level is None:
             continue
         where = f"trang '{sheet}', cột {_col_letter(i)} ('{cell}')"
+        if level == "unclear":
+            raise LoaderError(
+                f"Cột '{cell}' ({where}) có vẻ là cột địa bàn nhưng không đọc được: đổi tiêu đề "
+                "thành 'Tỉnh', 'Huyện' hoặc 'Xã/Phường' (đúng cấp của tên trong cột) rồi nhập lại."
+            )
         if level == "either":
             raise LoaderError(
                 f"Không rõ cột '{cell}' ({where}) là tỉnh/thành phố trực thuộc trung ương hay "

@@ -85,7 +85,17 @@ def report_workbook(
 
 
 def report_xlsx(check: RegistryCheck) -> bytes:
-    """The rejected rows (sheet, row, column, value, reason) of a registry file."""
+    """The rejected rows (sheet, row, column, value, reason) of a registry file, and the
+    names that need a decision (sheet “Cần xác nhận”, the form of an --aliases file)."""
+    data = _rejected_xlsx(check)
+    if not check.review:
+        return data
+    from loaders.alias_files import add_review_sheet
+
+    return add_review_sheet(data, check.review)
+
+
+def _rejected_xlsx(check: RegistryCheck) -> bytes:
     return report_workbook(
         check.rejected,
         "Dòng bị loại",

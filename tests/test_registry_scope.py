@@ -1,0 +1,206 @@
+"""Registries as provincial offices keep them: the province named once, district columns
+written many ways, totals rows, and names that need a person's decision."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sqlite3
+
+import openpyxl
+import pytest
+
+from dashboard.cli import main
+from geodata.aliases import read_aliases
+from geodata.store import GpkgStore
+from loaders.errors import LoaderError
+from loaders.registry import check_registry
+
+PROVINCIAL_HEADER = ["STT", "Tên mô hình", "Loại mô hình", "Huyện/Thành phố", "Xã/Phường/Thị trấn", "Năm thành lập", "Số đơn vị mô hình"]  # fmt: skip
+PROVINCIAL_ROWS = [
+    [1, "Tổ liên gia tự quản", "Tự quản khu dân cư", "Huyện Đà Bắc", "Xã Tân Pheo", 2016, 3],
+    [2, "Tiếng kẻng vây bắt tội phạm", "Phòng, chống tội phạm", "Lương Sơn", "Xã Cao Sơn", 2018, 2],
+    [3, "Nhà trọ tự quản", "Tự quản khu dân cư", "Đà Bắc", "Cao Sơn", 2019, 1],
+    # Tân Pheo is in Đà Bắc, not in Lương Sơn: never matched to Đà Bắc's
+    [4, "Xe ôm tự quản", "Tự quản khu dân cư", "Lương Sơn", "Xã Tân Pheo", 2017, 1],
+    ["", "Tổng cộng", "", "", "", "", 7],
+]
+
+
+def provincial_workbook(header=PROVINCIAL_HEADER, rows=PROVINCIAL_ROWS, title=True) -> bytes:
+    """A list as a provincial police office keeps it: the province only in the titles."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "DS 2020"
+    r = 1
+    if title:
+        ws["A1"] = "CÔNG AN TỈNH HÒA BÌNH"
+        ws.merge_cells("A1:C1")
+        ws["E1"] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        ws["A2"] = "PHÒNG THAM MƯU"
+        ws["A4"] = "DANH SÁCH MÔ HÌNH TỰ QUẢN VỀ AN NINH TRẬT TỰ NĂM 2020"
+        ws.merge_cells("A4:G4")
+        r = 6
+    for j, h in enumerate(header, 1):
+        ws.cell(r, j, h)
+    for row in rows:
+        r += 1
+        for j, v in enumerate(row, 1):
+            ws.cell(r, j, v if v != "" else None)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def store_copy(demo_build, tmp_path):
+    path = tmp_path / "antt.gpkg"
+    shutil.copy(demo_build.path, path)
+    return GpkgStore.open(path)
+
+
+def test_a_title_only_provincial_registry_is_matched_inside_its_province(store_copy):
+    check = check_registry(store_copy, provincial_workbook(), "hb.xlsx", "models")
+    assert any("dòng tiêu đề 1" in n and "Tỉnh Hòa Bình" in n for n in check.notes)
+    assert any("Bỏ qua 1 dòng tổng cộng" in n for n in check.notes)
+    got = dict(zip(check.accepted["name"], check.accepted["commune_code"], strict=True))
+    assert got == {
+        "Tổ liên gia tự quản": "04849",  # Tân Pheo, Đà Bắc
+        "Tiếng kẻng vây bắt tội phạm": "04957",  # Cao Sơn, Lương Sơn
+        "Nhà trọ tự quản": "04876",  # Cao Sơn, Đà Bắc
+    }
+    rej = check.rejected
+    assert rej["Dòng"].tolist() == [10]
+    assert rej["Cột"].iloc[0] == "Xã/Phường/Thị trấn"
+    assert "Không tìm thấy xã/phường 'Xã Tân Pheo'" in rej["Lý do"].iloc[0]
+    # the same name elsewhere in the province is offered, not chosen
+    assert "Xã Tân Pheo (mã 04849, Huyện Đà Bắc)" in rej["Lý do"].iloc[0]
+    (item,) = check.review
+    assert item.text == "Xã Tân Pheo" and item.parent_code == "152" and item.level == "commune"
+
+
+def test_the_cli_stores_only_the_rows_inside_the_named_district(store_copy, tmp_path, capsys):
+    f = tmp_path / "hb.xlsx"
+    f.write_bytes(provincial_workbook(title=False))
+    args = ["import-models", str(f), "--store", str(store_copy.path)]
+    assert main(args) == 2
+    assert "--province" in capsys.readouterr().err  # no province anywhere: say how to give it
+    assert main([*args, "--province", "Hoà Bình", "--district", "H. Đà Bắc"]) == 0
+    out = capsys.readouterr().out
+    assert "Tỉnh theo lựa chọn khi nhập: Tỉnh Hòa Bình; huyện: Huyện Đà Bắc" in out
+    models = GpkgStore.open(store_copy.path).table("models")
+    stored = dict(zip(models["name"], models["commune_code"], strict=True))
+    # rows naming Lương Sơn are outside Đà Bắc: rejected, never stored
+    assert stored == {"Tổ liên gia tự quản": "04849", "Nhà trọ tự quản": "04876"}
+
+
+def test_a_row_naming_another_province_than_the_option_is_refused(store_copy):
+    header = ["Tên mô hình", "Loại mô hình", "Tỉnh", "Huyện", "Xã", "Năm thành lập"]
+    rows = [
+        ["A", "Tự quản khu dân cư", "Hòa Bình", "Đà Bắc", "Tân Pheo", 2016],
+        ["B", "Tự quản khu dân cư", "Lai Châu", "Mường Tè", "Xã Mường Tè", 2016],
+    ]
+    check = check_registry(
+        store_copy, provincial_workbook(header, rows, title=False), "x.xlsx", "models",
+        province="Hòa Bình",
+    )  # fmt: skip
+    assert check.accepted["name"].tolist() == ["A"]
+    assert "không thuộc Tỉnh Hòa Bình" in check.rejected["Lý do"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("district_header", "commune_header"),
+    [
+        ("Huyện/Thành phố", "Xã/Phường/Thị trấn"),
+        ("Quận/Huyện", "Xã/Phường"),
+        ("Huyen/Thanh pho", "Xa/Phuong/Thi tran"),
+        ("Huyện, thị xã, thành phố", "Đơn vị"),
+        ("Tên huyện", "Tên xã"),
+    ],
+)
+def test_district_and_commune_headers_as_written(store_copy, district_header, commune_header):
+    header = ["Tên mô hình", "Loại mô hình", district_header, commune_header, "Năm thành lập"]
+    rows = [["A", "Tự quản khu dân cư", "Lương Sơn", "Xã Tân Pheo", 2016]]
+    check = check_registry(store_copy, provincial_workbook(header, rows), "x.xlsx", "models")
+    # the district column is read: Tân Pheo is not in Lương Sơn, so nothing is stored
+    assert check.accepted.empty and len(check.rejected) == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (["Tên mô hình", "Loại mô hình", "Thành phố", "Xã", "Năm thành lập"], r"Không rõ cột 'Thành phố'"),
+        (["Tên mô hình", "Loại mô hình", "Huyện", "Quận/Huyện", "Xã", "Năm thành lập"], r"hai cột cùng chỉ huyện.*'Quận/Huyện'"),
+        (["Tên mô hình", "Loại mô hình", "Huyện, TP trực thuộc", "Xã", "Năm thành lập"], r"Cột 'Huyện, TP trực thuộc' .*cột C.* có vẻ là cột địa bàn"),
+    ],
+)  # fmt: skip
+def test_a_place_column_that_is_not_understood_is_an_error_naming_it(store_copy, header, message):
+    rows = [["A", "Tự quản khu dân cư", "Đà Bắc", "Đà Bắc", "Tân Pheo", 2016][: len(header)]]
+    with pytest.raises(LoaderError, match=message):
+        check_registry(store_copy, provincial_workbook(header, rows), "x.xlsx", "models")
+
+
+def test_titles_naming_two_provinces_give_no_scope(store_copy):
+    wb = openpyxl.load_workbook(io.BytesIO(provincial_workbook()))
+    wb.active["A2"] = "Kính gửi: CÔNG AN TỈNH PHÚ THỌ"
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(LoaderError, match=r"nhiều tỉnh \(Tỉnh Hòa Bình, Tỉnh Phú Thọ\)"):
+        check_registry(store_copy, out.getvalue(), "x.xlsx", "models")
+
+
+def test_a_district_title_bounds_the_communes(store_copy):
+    wb = openpyxl.load_workbook(io.BytesIO(provincial_workbook()))
+    wb.active["A2"] = "CÔNG AN HUYỆN ĐÀ BẮC"
+    out = io.BytesIO()
+    wb.save(out)
+    check = check_registry(store_copy, out.getvalue(), "x.xlsx", "models")
+    assert any("huyện lấy từ dòng tiêu đề 2" in n for n in check.notes)
+    assert sorted(check.accepted["commune_code"]) == ["04849", "04876"]
+
+
+def test_a_confirmed_spelling_is_saved_and_matches_the_next_import(store_copy, tmp_path, capsys):
+    header = ["Tên mô hình", "Loại mô hình", "Huyện", "Xã", "Năm thành lập"]
+    rows = [["Tổ tự quản", "Tự quản khu dân cư", "Đà Bắc", "Xã Tân Peo", 2016]]
+    f = tmp_path / "hb.xlsx"
+    f.write_bytes(provincial_workbook(header, rows))
+    report = tmp_path / "bao-cao.xlsx"
+    args = ["import-models", str(f), "--store", str(store_copy.path)]
+    assert main([*args, "--report", str(report)]) == 2  # nothing valid: nothing stored
+    review = openpyxl.load_workbook(report)["Cần xác nhận"]
+    values = [[c.value for c in row] for row in review.iter_rows()]
+    head = values[2]
+    row = dict(zip(head, values[3], strict=False))
+    assert row["Tên trong tệp"] == "Xã Tân Peo" and row["Mã cấp trên"] == "150"
+    assert "04849: Xã Tân Pheo" in row["Gợi ý (mã: tên)"]
+    # staff fill in the code they decided on and pass the sheet back
+    review.cell(4, head.index("Mã đơn vị") + 1, "04849")
+    review.parent.save(report)
+    capsys.readouterr()
+    assert main([*args, "--aliases", str(report)]) == 0
+    assert "Dùng 1 cách viết đã xác nhận" in capsys.readouterr().out
+    stored = GpkgStore.open(store_copy.path)
+    assert stored.table("models")["commune_code"].tolist() == ["04849"]
+    aliases = read_aliases(stored)
+    assert aliases[["level", "parent_code", "alias", "code"]].values.tolist() == [
+        ["commune", "150", "Xã Tân Peo", "04849"]
+    ]
+    # the next file with the same spelling matches without the aliases file
+    check = check_registry(stored, provincial_workbook(header, rows), "again.xlsx", "models")
+    assert check.accepted["commune_code"].tolist() == ["04849"] and not check.review
+
+
+def test_an_alias_naming_a_unit_outside_its_parent_is_refused(store_copy, tmp_path, capsys):
+    f = tmp_path / "aliases.csv"
+    f.write_text(
+        "Phiên bản,Cấp,Mã cấp trên,Tên trong tệp,Mã đơn vị\nvn-2024,xã,152,Xã Tân Peo,04849\n",
+        encoding="utf-8",
+    )
+    g = tmp_path / "hb.xlsx"
+    g.write_bytes(provincial_workbook())
+    before = sqlite3.connect(store_copy.path).execute("SELECT count(*) FROM models").fetchone()
+    args = ["import-models", str(g), "--store", str(store_copy.path), "--aliases", str(f)]
+    assert main(args) == 2
+    after = sqlite3.connect(store_copy.path).execute("SELECT count(*) FROM models").fetchone()
+    assert before == after
+    assert "Xã Tân Pheo (mã 04849) không thuộc đơn vị cấp trên mã '152'" in capsys.readouterr().err
