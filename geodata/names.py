@@ -21,7 +21,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
+# Every key function is pure and called for each written name: cached, so a registry of
+# 300,000 rows that repeats a few thousand place names computes each key once.
+CACHE_SIZE = 1 << 17
 _LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "ɖ": "đ"})
 TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # grave, acute, tilde, hook, dot below
 
@@ -71,6 +75,7 @@ _LONE_Y = re.compile(r"^(qu|[bcdđghklmnprstvx]+)([yýỳỷỹỵ])$")
 _Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def fold(text: str) -> str:
     """'Tỉnh Hòa  Bình' -> 'tinh hoa binh': case, spacing, every diacritic, đ and Ð."""
     t = unicodedata.normalize("NFD", str(text).translate(_LOOKALIKES))
@@ -130,6 +135,7 @@ def _clean(text: str) -> str:
     return t
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def split_type(name: str) -> tuple[str | None, str]:
     """('thành phố', 'hòa bình') from 'TP. Hòa Bình'; (None, name) without a type word."""
     t = _clean(name)
@@ -150,6 +156,7 @@ def split_type(name: str) -> tuple[str | None, str]:
     return None, t
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def type_word(text: str) -> str | None:
     """The Vietnamese type word a type column holds: 'TX.' / 'Thị xã' / 'Town' -> 'thị xã'."""
     t = _clean(text).strip(" .")
@@ -165,6 +172,7 @@ def type_word(text: str) -> str | None:
     return ABBREVIATIONS.get(t_fold.replace(".", ""))
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _syllable(word: str) -> str:
     w = canonical_tones(word)
     m = _LONE_Y.match(w)
@@ -181,32 +189,38 @@ def _key(rest: str) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def whole_key(name: str) -> str:
     """`name_key` of the whole text, type word and all: 'Quan Son' -> 'quan son'."""
     return _key(_clean(name))
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def name_key(name: str) -> str:
     """The name without its type word: 'P. 01' -> '1', 'Xã Thuỵ  Hoá' -> 'thụy hóa'."""
     return _key(split_type(name)[1])
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def typed_key(name: str) -> str:
     """Type word and name: 'TT. Mai Châu' -> 'thị trấn|mai châu' ('|mai châu' untyped)."""
     kind, rest = split_type(name)
     return f"{kind or ''}|{_key(rest)}"
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def loose_key(name: str) -> str:
     """`name_key` without diacritics: the last resort of matching."""
     return fold(name_key(name))
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def alias_key(text: str) -> str:
     """A confirmed spelling as written, type word and all, folded: the key of `name_aliases`."""
     return fold(whole_key(text)).replace(" ", "")
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def compact_key(name: str) -> str:
     """`loose_key` without spaces: 'Ia H' Drai' = 'Ia H'Drai', 'Krông Ana' = 'Krông A Na'."""
     return loose_key(name).replace(" ", "")
