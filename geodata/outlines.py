@@ -126,6 +126,8 @@ def apply_official(
             out.clipped.append(code[i])
 
     order = [lv for lv in LEVELS if lv in set(lvl)]
+    if level not in order:  # no unit of that level in the version: nothing to follow
+        return out
     rank = order.index(level)
     index = {(lv, c): i for i, (lv, c) in enumerate(zip(lvl, code, strict=True))}
 
