@@ -1,7 +1,9 @@
 """The warnings a map carries about its own data, worded once for page, map and exports.
 
-Each note appears only while it is true: approximate boundaries until official ones are
-imported for the units shown, demo figures until the demo rows are replaced.
+Each note appears only while it is true: approximate boundaries while anything drawn is
+approximate (a unit shown, or a province outline drawn over them that is not yet derived
+from official units: `ViewResult.approximate`), demo figures until the demo rows are
+replaced.
 """
 
 from __future__ import annotations

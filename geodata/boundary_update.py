@@ -1,30 +1,37 @@
-"""Put official polygons in place of the approximate ones, atomically.
+"""Put official polygons in place of the approximate ones: in place, in one transaction.
 
-Geometry lives in the GeoPackage's spatial layer, whose R-tree triggers need GDAL's
-SQL functions, so the update rewrites the whole store through `write_store` (a new
-file renamed over the old one when complete): a failure leaves the store as it was.
+With the store's write lock held and inside one `BEGIN IMMEDIATE` transaction
+(`geodata.gpkg_write.write_transaction`), the polygons, areas and flags of the
+`admin_units` rows are updated (the R-tree follows through GDAL's triggers), the
+outlines around and beneath them are made consistent (`geodata.outlines`), the
+version's description is rebuilt and the `imports` record written. A failure anywhere
+rolls everything back; a registry import running at the same moment waits for the lock
+and is stored too (the old rewrite-and-rename lost it).
+
+The version's description follows what is drawn. Which official files are still drawn
+is kept as JSON in `boundary_versions.source_parts` (added to older stores on their
+first boundary import): the description of the approximate geometry, and per file its
+source text, level and the unit codes it still provides. The `imports` table could not
+say this: it has no version, and a later file can replace part of an earlier one.
 """
 
 from __future__ import annotations
 
-import getpass
+import json
+import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-import geopandas as gpd
 import pandas as pd
-import pyogrio
+import shapely
 
-from geodata.schema import (
-    ADMIN_UNITS,
-    BOUNDARY_VERSIONS,
-    EQUAL_AREA_CRS,
-    IMPORTS,
-    LEVEL_LABELS_VI,
-    REQUIRED_TABLES,
-    STORAGE_CRS,
-)
-from geodata.store import write_store
+from geodata.errors import StoreError
+from geodata.gpkg_write import blob_geometry, gpkg_blob, write_transaction
+from geodata.imports import _Unchanged, record_import
+from geodata.outlines import apply_official, areas_km2
+from geodata.schema import ADMIN_UNITS, BOUNDARY_VERSIONS, IMPORTS, LEVEL_LABELS_VI
+
+PARTS_COLUMN = "source_parts"
 
 
 @dataclass(frozen=True)
@@ -33,68 +40,189 @@ class BoundaryUpdate:
     still_approximate: int  # units of this version (all levels) still approximate
     unchanged: bool
     previous: str | None = None
+    # approximate units of the imported level that lay over official ones: clipped to
+    # what the official units leave, still approximate
+    clipped: tuple[str, ...] = ()
+    # approximate units of the imported level wholly covered by official ones: kept as
+    # they were (an empty unit would vanish from the map), still approximate; check the file
+    covered: tuple[str, ...] = ()
+    children_clipped: int = 0  # approximate units of finer levels clipped to their parent
+    derived: int = 0  # parents redrawn as the union of their children
 
 
 def replace_geometries(
     store,
     version: str,
     level: str,
-    shapes: gpd.GeoDataFrame,
+    shapes,
     file_name: str,
     checksum: str,
     source: str,
     rejected: int = 0,
 ) -> BoundaryUpdate:
-    """Replace the polygons (and areas) of the `level` units of `version` named in `shapes`
-    (code, geometry in EPSG:4326) and mark them official; `rejected` counts the file's
-    features that could not be used, for the imports record."""
-    imports = store.table(IMPORTS)
-    prev = imports[(imports["checksum"] == checksum) & (imports["kind"] == "boundaries")]
-    if len(prev):
-        return BoundaryUpdate(0, -1, True, str(prev["imported_at"].iloc[-1]))
-    units = pyogrio.read_dataframe(store.path, layer=ADMIN_UNITS).set_crs(
-        STORAGE_CRS, allow_override=True
+    """Replace the polygons (and areas) of the `level` units of `version` named in
+    `shapes` (code, geometry in EPSG:4326), mark them official and make the other
+    levels follow (`geodata.outlines`); `rejected` counts the file's features that
+    could not be used, for the imports record; `source` describes the file (name, date).
+
+    Raises
+    ------
+    StoreError
+        The store could not be written (or its lock had); it is left as it was.
+    """
+    new = {str(c): g for c, g in zip(shapes["code"], shapes.geometry, strict=True)}
+    try:
+        with write_transaction(store.path) as conn:
+            prev = conn.execute(
+                f'SELECT imported_at FROM "{IMPORTS}" WHERE checksum = ? AND kind = ? '
+                "ORDER BY fid DESC",
+                (checksum, "boundaries"),
+            ).fetchone()
+            if prev is not None:
+                raise _Unchanged(prev[0])
+            units = _read_units(conn, version)
+            parts = _read_parts(conn, version)
+            from_files = {(p["level"], c) for p in parts["official"] for c in p["codes"]}
+            hit = sorted(set(new) & set(units.loc[units["level"] == level, "code"]))
+            changes = apply_official(units, level, {c: new[c] for c in hit}, from_files)
+            _write_units(conn, units, changes)
+            record_import(conn, "boundaries", file_name, checksum, len(hit), rejected)
+            left = _write_version(conn, version, parts, level, hit, source)
+    except _Unchanged as same:
+        return BoundaryUpdate(0, -1, True, same.previous)
+    except sqlite3.Error as err:
+        why = "đĩa đầy" if "full" in str(err).lower() else str(err)
+        raise StoreError(
+            f"Nhập ranh giới '{file_name}' thất bại ({why}); kho dữ liệu được giữ nguyên."
+        ) from err
+    return BoundaryUpdate(
+        len(hit),
+        left,
+        False,
+        clipped=tuple(changes.clipped),
+        covered=tuple(changes.covered),
+        children_clipped=changes.children_clipped,
+        derived=changes.derived,
     )
-    new = shapes.set_index("code").geometry
-    hit = (units["version"] == version) & (units["level"] == level) & units["code"].isin(new.index)
-    units.loc[hit, "geometry"] = units.loc[hit, "code"].map(new).to_numpy()
-    units.loc[hit, "area_km2"] = (
-        gpd.GeoSeries(units.loc[hit, "geometry"], crs=STORAGE_CRS).to_crs(EQUAL_AREA_CRS).area / 1e6
-    ).to_numpy()
-    units.loc[hit, "is_approximate"] = 0
-    left = int(units.loc[units["version"] == version, "is_approximate"].astype(int).sum())
-    versions = store.table(BOUNDARY_VERSIONS)
-    row = versions["version"] == version
-    versions.loc[row, "is_approximate"] = int(left > 0)
-    versions.loc[row, "source"] = (
-        f"{versions.loc[row, 'source'].iloc[0]} | cấp {LEVEL_LABELS_VI[level]}: {source}"
+
+
+def _read_units(conn: sqlite3.Connection, version: str) -> pd.DataFrame:
+    """Every unit of the version as read inside the transaction (so nothing another
+    writer committed before is overwritten with a stale copy)."""
+    rows = conn.execute(
+        f'SELECT fid, level, code, parent_code, is_approximate, geom FROM "{ADMIN_UNITS}" '
+        "WHERE version = ? ORDER BY fid",
+        (version,),
+    ).fetchall()
+    units = pd.DataFrame(
+        rows, columns=["fid", "level", "code", "parent_code", "is_approximate", "blob"]
     )
-    imports = pd.concat(
-        [
-            imports,
-            pd.DataFrame(
-                [
-                    {
-                        "import_id": int(imports["import_id"].max() or 0) + 1,
-                        "kind": "boundaries",
-                        "file_name": file_name,
-                        "checksum": checksum,
-                        "imported_at": datetime.now().isoformat(timespec="seconds"),
-                        "imported_by": getpass.getuser(),
-                        "rows_accepted": int(hit.sum()),
-                        "rows_rejected": int(rejected),
-                    }
-                ]
+    units["geometry"] = [blob_geometry(b) for b in units.pop("blob")]
+    return units
+
+
+def _write_units(conn: sqlite3.Connection, units: pd.DataFrame, changes) -> None:
+    rows = changes.rows
+    if not rows:
+        return
+    geoms = {i: changes.geometry.get(i, units.at[i, "geometry"]) for i in rows}
+    moved = [i for i in rows if i in changes.geometry]
+    areas = dict(zip(moved, areas_km2([geoms[i] for i in moved]), strict=True))
+    flags = {i: changes.approximate.get(i, int(units.at[i, "is_approximate"])) for i in rows}
+    conn.executemany(
+        f'UPDATE "{ADMIN_UNITS}" SET geom = ?, area_km2 = ? , is_approximate = ? WHERE fid = ?',
+        [(gpkg_blob(geoms[i]), float(areas[i]), flags[i], int(units.at[i, "fid"])) for i in moved],
+    )
+    conn.executemany(
+        f'UPDATE "{ADMIN_UNITS}" SET is_approximate = ? WHERE fid = ?',
+        [(flags[i], int(units.at[i, "fid"])) for i in rows if i not in changes.geometry],
+    )
+    if moved:
+        minx, miny, maxx, maxy = shapely.total_bounds([geoms[i] for i in moved])
+        conn.execute(
+            "UPDATE gpkg_contents SET min_x = MIN(COALESCE(min_x, ?), ?), "
+            "min_y = MIN(COALESCE(min_y, ?), ?), max_x = MAX(COALESCE(max_x, ?), ?), "
+            "max_y = MAX(COALESCE(max_y, ?), ?), last_change = ? WHERE table_name = ?",
+            (
+                minx,
+                minx,
+                miny,
+                miny,
+                maxx,
+                maxx,
+                maxy,
+                maxy,
+                datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+                ADMIN_UNITS,
             ),
-        ],
-        ignore_index=True,
+        )
+
+
+def _has_parts_column(conn: sqlite3.Connection) -> bool:
+    cols = {r[1] for r in conn.execute(f'PRAGMA table_info("{BOUNDARY_VERSIONS}")')}
+    return PARTS_COLUMN in cols
+
+
+def _read_parts(conn: sqlite3.Connection, version: str) -> dict:
+    """The version's description parts; built from its `source` on the first import
+    (older stores appended file names with " | ": only the first part is the
+    approximate description)."""
+    if not _has_parts_column(conn):
+        conn.execute(f'ALTER TABLE "{BOUNDARY_VERSIONS}" ADD COLUMN "{PARTS_COLUMN}" TEXT')
+    row = conn.execute(
+        f'SELECT source, "{PARTS_COLUMN}" FROM "{BOUNDARY_VERSIONS}" WHERE version = ?',
+        (version,),
+    ).fetchone()
+    if row is None:
+        raise StoreError(f"Kho không có phiên bản ranh giới '{version}'.")
+    if row[1]:
+        return json.loads(row[1])
+    return {"approximate": str(row[0] or "").split(" | ")[0], "official": []}
+
+
+def _write_version(
+    conn: sqlite3.Connection, version: str, parts: dict, level: str, codes: list[str], source: str
+) -> int:
+    """Record which file now provides which units, then rebuild the description and the
+    version's flag from what is stored. Returns the units still approximate."""
+    taken = set(codes)
+    kept = []
+    for p in parts["official"]:
+        if p["level"] == level:
+            p = {**p, "codes": [c for c in p["codes"] if c not in taken]}
+        if p["codes"]:
+            kept.append(p)
+    if codes:
+        kept.append({"source": source, "level": level, "codes": list(codes)})
+    parts = {**parts, "official": kept}
+    total, left = conn.execute(
+        f'SELECT COUNT(*), COALESCE(SUM(is_approximate), 0) FROM "{ADMIN_UNITS}" WHERE version = ?',
+        (version,),
+    ).fetchone()
+    conn.execute(
+        f'UPDATE "{BOUNDARY_VERSIONS}" SET source = ?, is_approximate = ?, "{PARTS_COLUMN}" = ? '
+        "WHERE version = ?",
+        (
+            version_source(parts, int(total) - int(left), int(left)),
+            int(left > 0),
+            json.dumps(parts, ensure_ascii=False),
+            version,
+        ),
     )
-    layers = {
-        t: store.table(t)
-        for t in REQUIRED_TABLES
-        if t not in (ADMIN_UNITS, BOUNDARY_VERSIONS, IMPORTS)
-    }
-    write_store(
-        store.path, {ADMIN_UNITS: units, BOUNDARY_VERSIONS: versions, IMPORTS: imports, **layers}
+    return int(left)
+
+
+def version_source(parts: dict, official: int, approximate: int) -> str:
+    """The description of a version's boundaries as they are drawn."""
+    files = "; ".join(
+        f"{p['source']}, cấp {LEVEL_LABELS_VI[p['level']]}: {len(p['codes'])} đơn vị"
+        for p in parts["official"]
     )
-    return BoundaryUpdate(int(hit.sum()), left, False)
+    if not official or not files:
+        return parts["approximate"]
+    if not approximate:
+        return f"Ranh giới chính thức: {files}."
+    return (
+        f"{official} đơn vị có ranh giới chính thức (nguồn: {files}); "
+        f"còn lại {approximate} đơn vị xấp xỉ: {parts['approximate']}"
+    )

@@ -59,8 +59,9 @@ def boundary_versions_table() -> pd.DataFrame:
 def build_demo_store(out: str | os.PathLike, progress: Progress = lambda _msg: None) -> BuildReport:
     """Build the reference boundaries and the demo registry into a new GeoPackage.
 
-    The file at `out` is replaced atomically when everything was written; a failure
-    leaves any existing file untouched.
+    The file at `out` is replaced atomically when everything was written, under the
+    store's write lock (an import running on it finishes first, one started later
+    writes into the new store); a failure leaves any existing file untouched.
     """
     t0 = time.perf_counter()
     progress("Đọc danh mục đơn vị hành chính và đường biên quốc gia…")

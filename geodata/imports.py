@@ -1,7 +1,7 @@
 """Store validated registry rows: one SQLite transaction per import.
 
-The GeoPackage is an SQLite database, so an import is all-or-nothing: demo rows
-removed, rows upserted by their key, the `imports` record written, then COMMIT; any
+The GeoPackage is an SQLite database, so an import is all-or-nothing: with the store's
+write lock held (one writer at a time, see `geodata.gpkg_write`), demo rows removed, rows upserted by their key, the `imports` record written, then COMMIT; any
 error (or a crash, or a full disk) rolls everything back and the store is exactly as
 it was. Upserting by key and recognising a file already imported (same checksum)
 makes a re-import change nothing.
@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from geodata.errors import StoreError
+from geodata.gpkg_write import write_transaction
 from geodata.schema import COMMUNE_STATUS, IMPORTS, MODEL_COLUMNS, MODELS, STATUS_COLUMNS
 
 # table, key columns, stored columns
@@ -62,62 +63,71 @@ def apply_import(
         The store could not be written; it is left unchanged.
     """
     table, key, columns = TABLES[kind]
-    path = Path(path)
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+        with write_transaction(path) as conn:
+            prev = conn.execute(
+                f'SELECT imported_at FROM "{IMPORTS}" WHERE checksum = ? AND kind = ? '
+                "ORDER BY fid DESC",
+                (checksum, kind),
+            ).fetchone()
+            if prev is not None:
+                raise _Unchanged(prev[0])
+            demo = conn.execute(f'DELETE FROM "{table}" WHERE is_demo = 1').rowcount
+            where = " AND ".join(f'"{k}" = ?' for k in key)
+            values = [
+                tuple(_value(v) for v in r) for r in rows[list(columns)].itertuples(index=False)
+            ]
+            idx = [columns.index(k) for k in key]
+            conn.executemany(
+                f'DELETE FROM "{table}" WHERE {where}', [tuple(v[i] for i in idx) for v in values]
+            )
+            marks = ", ".join("?" for _ in columns)
+            names = ", ".join(f'"{c}"' for c in columns)
+            _insert(conn, f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values)
+            record_import(conn, kind, file_name, checksum, len(rows), rejected)
+    except _Unchanged as same:
+        return ImportResult(kind, file_name, len(rows), rejected, 0, True, same.previous)
     except sqlite3.Error as err:
-        raise StoreError(f"Không mở được kho '{path}' để ghi: {err}.") from err
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        prev = conn.execute(
-            f'SELECT imported_at FROM "{IMPORTS}" WHERE checksum = ? AND kind = ? ORDER BY fid DESC',
-            (checksum, kind),
-        ).fetchone()
-        if prev is not None:
-            conn.execute("ROLLBACK")
-            return ImportResult(kind, file_name, len(rows), rejected, 0, True, prev[0])
-        demo = conn.execute(f'DELETE FROM "{table}" WHERE is_demo = 1').rowcount
-        where = " AND ".join(f'"{k}" = ?' for k in key)
-        values = [tuple(_value(v) for v in r) for r in rows[list(columns)].itertuples(index=False)]
-        idx = [columns.index(k) for k in key]
-        conn.executemany(
-            f'DELETE FROM "{table}" WHERE {where}', [tuple(v[i] for i in idx) for v in values]
-        )
-        marks = ", ".join("?" for _ in columns)
-        names = ", ".join(f'"{c}"' for c in columns)
-        _insert(conn, f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values)
-        next_id = conn.execute(
-            f'SELECT COALESCE(MAX(import_id), 0) + 1 FROM "{IMPORTS}"'
-        ).fetchone()[0]
-        conn.execute(
-            f'INSERT INTO "{IMPORTS}" (import_id, kind, file_name, checksum, imported_at, imported_by, '
-            "rows_accepted, rows_rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                next_id,
-                kind,
-                file_name,
-                checksum,
-                datetime.now().isoformat(timespec="seconds"),
-                _user(),
-                len(rows),
-                rejected,
-            ),
-        )
-        conn.execute("COMMIT")
-    except sqlite3.Error as err:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
         why = "đĩa đầy" if "full" in str(err).lower() else str(err)
         raise StoreError(
             f"Nhập '{file_name}' thất bại ({why}); kho dữ liệu được giữ nguyên."
         ) from err
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    finally:
-        conn.close()
     return ImportResult(kind, file_name, len(rows), rejected, demo, False)
+
+
+class _Unchanged(Exception):
+    """The file was imported before: roll back (nothing was written) and say when."""
+
+    def __init__(self, previous: str) -> None:
+        super().__init__(previous)
+        self.previous = previous
+
+
+def record_import(
+    conn: sqlite3.Connection,
+    kind: str,
+    file_name: str,
+    checksum: str,
+    accepted: int,
+    rejected: int,
+) -> int:
+    """Write the `imports` record of a write, inside its transaction; returns its id."""
+    next_id = conn.execute(f'SELECT COALESCE(MAX(import_id), 0) + 1 FROM "{IMPORTS}"').fetchone()[0]
+    conn.execute(
+        f'INSERT INTO "{IMPORTS}" (import_id, kind, file_name, checksum, imported_at, '
+        "imported_by, rows_accepted, rows_rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            next_id,
+            kind,
+            file_name,
+            checksum,
+            datetime.now().isoformat(timespec="seconds"),
+            _user(),
+            int(accepted),
+            int(rejected),
+        ),
+    )
+    return int(next_id)
 
 
 def _insert(conn: sqlite3.Connection, sql: str, values: list[tuple]) -> None:

@@ -54,12 +54,16 @@ class ViewResult:
     area_level: str | None
     rows: pd.DataFrame
     notes: tuple[str, ...] = field(default=())
+    # whether an outline drawn over the units (their provinces, below province level)
+    # is approximate: a province not yet derived from official units keeps the note
+    outlines_approximate: bool = False
 
     @property
     def approximate(self) -> bool:
-        """Whether any unit shown still has approximate (demo) boundaries."""
+        """Whether anything drawn (a unit shown or an outline over them) still has
+        approximate (demo) boundaries."""
         if "is_approximate" in self.rows and len(self.rows):
-            return bool(self.rows["is_approximate"].astype(bool).any())
+            return self.outlines_approximate or bool(self.rows["is_approximate"].astype(bool).any())
         return self.version.is_approximate
 
     def totals(self) -> dict[str, float]:
@@ -191,7 +195,17 @@ def query_view(store, view: MapView, version: str | None = None) -> ViewResult:
         area_level,
         rows,
         tuple(notes),
+        _outlines_approximate(units, rows, view.level),
     )
+
+
+def _outlines_approximate(units: pd.DataFrame, rows: pd.DataFrame, level: str) -> bool:
+    """Whether a province outline drawn over `rows` (as `display_layers` draws them
+    below province level) is approximate."""
+    if level == "province" or not len(rows):
+        return False
+    provinces = units[(units["level"] == "province") & units["code"].isin(rows["province_code"])]
+    return bool(provinces["is_approximate"].astype(bool).any())
 
 
 def _display_key(communes: pd.DataFrame, level: str) -> pd.Series:

@@ -1,8 +1,11 @@
 """The embedded store: one GeoPackage file holding every table of the design.
 
-Writes go to a temporary file beside the target and are moved into place only when
-complete, so a failed or interrupted build never leaves a half-written store. Reads
-validate the file first and raise `StoreError` with a message that says what to do.
+A whole store (the demo build) is written to a temporary file beside the target and
+moved into place only when complete, with the store's write lock held, so a failed or
+interrupted build never leaves a half-written store and never lands in the middle of an
+import. Imports write in place through `write_transaction` (one writer at a time, one
+immediate transaction: see `geodata.gpkg_write`). Reads validate the file first and
+raise `StoreError` with a message that says what to do.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ import pandas as pd
 import pyogrio
 
 from geodata.errors import StoreError
+from geodata.gpkg_write import settle_journal, store_lock, write_transaction
 from geodata.schema import ADMIN_UNIT_COLUMNS, ADMIN_UNITS, REQUIRED_TABLES, STORAGE_CRS
 
 UNIT_ATTRIBUTES = ADMIN_UNIT_COLUMNS
+__all__ = ["GpkgStore", "resolve_store", "store_lock", "write_store", "write_transaction"]
 
 DEFAULT_STORE = "data/antt.gpkg"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -138,7 +143,9 @@ def write_store(
 
     `layers` maps table name to a GeoDataFrame (spatial layer, EPSG:4326) or a plain
     DataFrame (attribute table). The existing file at `target` is replaced only when
-    every table was written; on any error it is left exactly as it was.
+    every table was written, under the store's write lock (a running import finishes
+    first; an import that starts later writes into the new file); on any error it is
+    left exactly as it was.
     """
     path = _check_location(str(target))
     missing = [t for t in REQUIRED_TABLES if t not in layers]
@@ -160,7 +167,9 @@ def write_store(
                 pyogrio.write_dataframe(df, tmp, layer=name, driver="GPKG", promote_to_multi=True)
             else:
                 pyogrio.write_dataframe(pd.DataFrame(df), tmp, layer=name, driver="GPKG")
-        os.replace(tmp, path)
+        with store_lock(path):
+            settle_journal(path)
+            os.replace(tmp, path)
     except Exception as err:
         tmp.unlink(missing_ok=True)
         if isinstance(err, StoreError):

@@ -95,7 +95,9 @@ def test_failed_write_leaves_existing_store_untouched(tmp_path, monkeypatch):
         write_store(target, _layers())
     assert len(calls) == 4
     assert hashlib.sha256(target.read_bytes()).hexdigest() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.gpkg"]  # no temp file left
+    # no temp file left; the lock file stays (removing it would let two writers lock
+    # two different files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.gpkg", "s.gpkg.lock"]
 
 
 def test_write_with_missing_table_is_refused(tmp_path):
