@@ -81,25 +81,17 @@ def save_aliases(conn: sqlite3.Connection, aliases: list[NameAlias], user: str) 
 
 
 def store_aliases(path: str | Path, aliases: list[NameAlias], user: str) -> int:
-    """Save confirmed spellings into the store at `path` in one transaction.
+    """Save confirmed spellings into the store at `path` in one write transaction.
 
     Raises
     ------
     StoreError
         The store could not be written; it is left unchanged.
     """
+    from geodata.gpkg_write import write_transaction
+
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            n = save_aliases(conn, aliases, user)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        finally:
-            conn.close()
+        with write_transaction(path) as conn:
+            return save_aliases(conn, aliases, user)
     except sqlite3.Error as err:
         raise StoreError(f"Không lưu được cách viết đã xác nhận vào kho '{path}': {err}.") from err
-    return n

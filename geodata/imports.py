@@ -73,6 +73,10 @@ def apply_import(
             if prev is not None:
                 raise _Unchanged(prev[0])
             demo = conn.execute(f'DELETE FROM "{table}" WHERE is_demo = 1').rowcount
+            # rows are replaced by key: without an index each delete scans the table, and a
+            # second import of 300,000 rows into as many would take hours
+            cols = ", ".join(f'"{k}"' for k in key)
+            conn.execute(f'CREATE INDEX IF NOT EXISTS "{table}_key" ON "{table}" ({cols})')
             where = " AND ".join(f'"{k}" = ?' for k in key)
             values = [
                 tuple(_value(v) for v in r) for r in rows[list(columns)].itertuples(index=False)

@@ -139,6 +139,8 @@ def is_totals_row(cells: tuple) -> bool:
     """A "Tổng cộng" / "Cộng" row: its first written cells say so."""
     texts = [t for t in (str(c).strip() for c in cells if c is not None) if t][:3]
     for t in texts:
+        if t[0] not in "TtCc":  # "Tổng …", "Cộng …": skip the folding for other cells
+            continue
         f = re.sub(r"[^a-z ]+", " ", fold(t)).strip()
         f = re.sub(r"\s+", " ", f)
         if f in _TOTALS or f.startswith(("tong cong ", "tong so ")):
