@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard.format import fmt_int
 from dashboard.import_boundaries import render_boundary_import
+from dashboard.import_review import ALIASES_SAVED, render_review
 from geodata.errors import AnttError
 from geodata.imports import apply_import
 from geodata.schema import COMMUNE_STATUS, IMPORTS, MODELS
@@ -76,6 +77,17 @@ def render_import(store: GpkgStore) -> None:
             _history(store)
         return
     crs = ""
+    c1, c2 = st.columns(2)
+    province = c1.text_input(
+        "Tỉnh của cả tệp (nếu các dòng không ghi tỉnh)",
+        key="imp_province",
+        placeholder="để trống: đọc từ dòng tiêu đề “CÔNG AN TỈNH …”",
+    ).strip()
+    district = c2.text_input(
+        "Huyện của cả tệp (nếu có)",
+        key="imp_district",
+        placeholder="xã ngoài huyện này sẽ bị loại",
+    ).strip()
     if kind == "models":
         crs = st.text_input(
             "Hệ tọa độ của cột X/Y (nếu có)",
@@ -88,17 +100,29 @@ def render_import(store: GpkgStore) -> None:
         return
 
     data = upload.getvalue()
-    key = (hashlib.sha256(data).hexdigest(), kind, crs)
+    aliases_seen = st.session_state.get(ALIASES_SAVED, 0)
+    key = (hashlib.sha256(data).hexdigest(), kind, crs, province, district, aliases_seen)
     cached = st.session_state.get(CHECKED)
     if cached is None or cached[0] != key:
-        with st.spinner(f"Đang kiểm tra {upload.name}…"):
-            try:
-                check = check_registry(store, data, upload.name, kind, crs or None)
-            except (LoaderError, AnttError) as err:
-                st.error(str(err), icon=":material/error:")
-                return
+        bar = st.progress(0.0, text=f"Đang kiểm tra {upload.name}…")
+
+        def step(done: int, total: int) -> None:
+            bar.progress(done / max(total, 1), text=f"Đang kiểm tra {upload.name}: "
+                         f"{fmt_int(done)}/{fmt_int(total)} dòng")  # fmt: skip
+
+        try:
+            check = check_registry(
+                store, data, upload.name, kind, crs or None, province, district, progress=step
+            )
+        except (LoaderError, AnttError) as err:
+            bar.empty()
+            st.error(str(err), icon=":material/error:")
+            return
+        bar.empty()
         st.session_state[CHECKED] = (key, check)
     check = st.session_state[CHECKED][1]
+    for note in check.notes:
+        st.info(note, icon=":material/info:")
 
     n_ok, n_bad = len(check.accepted), check.n_rejected_rows
     c1, c2, c3 = st.columns(3)
@@ -118,6 +142,8 @@ def render_import(store: GpkgStore) -> None:
             XLSX,
             on_click="ignore",
         )
+    if check.review:
+        render_review(store, check.review)
     if n_ok:
         st.subheader("Xem trước các dòng hợp lệ")
         st.dataframe(check.preview.head(200), hide_index=True, width="stretch")

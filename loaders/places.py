@@ -309,8 +309,7 @@ class PlaceIndex:
                     labels = [
                         f"{self._name[i]} (mã {self._code[i]}, {district_name[i]})"
                         for i in elsewhere
-                    ] + labels
-                    rows = elsewhere + rows
+                    ] + labels  # named, not an option: the row's district must be fixed
                 return PlaceMatch(
                     self.version,
                     level=lv,

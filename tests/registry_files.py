@@ -89,3 +89,39 @@ def messy_workbook(rows) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+PROVINCIAL_HEADER = ["STT", "Tên mô hình", "Loại mô hình", "Huyện/Thành phố", "Xã/Phường/Thị trấn", "Năm thành lập", "Số đơn vị mô hình"]  # fmt: skip
+PROVINCIAL_ROWS = [
+    [1, "Tổ liên gia tự quản", "Tự quản khu dân cư", "Huyện Đà Bắc", "Xã Tân Pheo", 2016, 3],
+    [2, "Tiếng kẻng vây bắt tội phạm", "Phòng, chống tội phạm", "Lương Sơn", "Xã Cao Sơn", 2018, 2],
+    [3, "Nhà trọ tự quản", "Tự quản khu dân cư", "Đà Bắc", "Cao Sơn", 2019, 1],
+    # Tân Pheo is in Đà Bắc, not in Lương Sơn: never matched to Đà Bắc's
+    [4, "Xe ôm tự quản", "Tự quản khu dân cư", "Lương Sơn", "Xã Tân Pheo", 2017, 1],
+    ["", "Tổng cộng", "", "", "", "", 7],
+]
+
+
+def provincial_workbook(header=PROVINCIAL_HEADER, rows=PROVINCIAL_ROWS, title=True) -> bytes:
+    """A list as a provincial police office keeps it: the province only in the titles."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "DS 2020"
+    r = 1
+    if title:
+        ws["A1"] = "CÔNG AN TỈNH HÒA BÌNH"
+        ws.merge_cells("A1:C1")
+        ws["E1"] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        ws["A2"] = "PHÒNG THAM MƯU"
+        ws["A4"] = "DANH SÁCH MÔ HÌNH TỰ QUẢN VỀ AN NINH TRẬT TỰ NĂM 2020"
+        ws.merge_cells("A4:G4")
+        r = 6
+    for j, h in enumerate(header, 1):
+        ws.cell(r, j, h)
+    for row in rows:
+        r += 1
+        for j, v in enumerate(row, 1):
+            ws.cell(r, j, v if v != "" else None)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
