@@ -123,23 +123,41 @@ def _values(gdf: pd.DataFrame, col: str) -> list[str]:
 
 
 def _rate(index: PlaceIndex, keys: set[str], values: list[str], level: str) -> int:
-    """How many of `values` name a unit of `level` (unique or not), anywhere in the version."""
-    hits, tries = 0, 0
+    """How many of `values` name a unit of `level` (unique or not), anywhere in the version.
+
+    The name keys answer most values at once; what they miss is tried with the matcher,
+    which also knows historical and variant names. The matcher is slow on a miss (it
+    looks for close names), so it is asked about a province or district only, at most
+    `MATCHER_TRIES` values, and no further once the first 20 tries found nothing."""
+    hits, tries, found = 0, 0, 0
     for v in values:
         if loose_key(v) in keys:
             hits += 1
             continue
-        if tries >= MATCHER_TRIES:
+        if level == "commune" or tries >= MATCHER_TRIES or (tries >= 20 and not found):
             continue
-        tries += 1  # historical and variant names are known to the matcher only
+        tries += 1
         m = index.match(
-            v if level == "province" else "",
-            v if level == "district" else "",
-            v if level == "commune" else "",
-            level,
+            v if level == "province" else "", v if level == "district" else "", "", level
         )
-        hits += m.ok or (m.level == level and is_ambiguous(m))
+        ok = m.ok or (m.level == level and is_ambiguous(m))
+        hits += ok
+        found += ok
     return hits
+
+
+def _level_keys(index: PlaceIndex, levels: tuple[str, ...]) -> dict[str, set[str]]:
+    """The loose name keys of each level (the index's own when it exposes them)."""
+    by_level = getattr(index, "_by_level", {})
+    out = {}
+    for lv in levels:
+        g = by_level.get(lv)
+        if g is not None and "k_loose" in g:
+            out[lv] = set(g["k_loose"])
+        else:
+            u = index.units
+            out[lv] = set(u.loc[u["level"] == lv, "name"].map(loose_key))
+    return out
 
 
 def _type_column(gdf: pd.DataFrame, own: str, exclude: set[str]) -> str | None:
@@ -188,8 +206,7 @@ def choose_fields(
     ):
         if col and col not in gdf.columns:
             raise LoaderError(f"{opt}: không có cột '{col}' trong tệp; các cột: {_cols(gdf)}.")
-    units = index.units
-    keys = {lv: set(units.loc[units["level"] == lv, "name"].map(loose_key)) for lv in levels}
+    keys = _level_keys(index, levels)
     given = {c for c in (name_field, province_field, district_field, type_field, code_field) if c}
     rates: dict[str, dict[str, tuple[int, int]]] = {}
     for c in _text_columns(gdf, {code_field} if code_field else set()) + sorted(
