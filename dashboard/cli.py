@@ -374,7 +374,13 @@ def _cmd_import_boundaries(args) -> int:
         )
         return 2
     if not n_ok:
-        print("Lỗi: không nhận ra đơn vị nào trong tệp; không lưu gì.", file=sys.stderr)
+        why = (
+            f"{len(check.refused)} đơn vị bị từ chối khi kiểm tra hợp lý (dùng --accept MÃ nếu "
+            "chắc chắn đúng)"
+            if check.refused
+            else "không nhận ra đơn vị nào trong tệp"
+        )
+        print(f"Lỗi: {why}; không lưu gì.", file=sys.stderr)
         return 2
     res = replace_geometries(
         store,

@@ -210,7 +210,7 @@ def plausibility(
         confirmed = official or level == "commune" or (r < 1 and share < OWN_SHARE)
         if not official and level != "commune":
             text += f"; các xã tham chiếu nằm trong đa giác chiếm {vn_num(share * 100)} % đơn vị"
-        if confirmed:
+        if confirmed or code in refused:
             refused.setdefault(code, []).append(text)
         elif code not in refused:
             notes.append((names.get(code, code), "", text, KEEP, NOTE))
