@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.names import loose_key
 from geodata.schema import LEVEL_LABELS_VI, LEVELS
 from loaders.boundary_checks import (
     ACCEPTED,
@@ -27,17 +26,14 @@ from loaders.boundary_checks import (
     REFUSE,
     REPAIRED,
     SEVERITY_ORDER,
+    SKIP,
     coverage_report,
     nesting_report,
     plausibility,
     reference_areas,
 )
-from loaders.boundary_fields import (
-    FieldChoice,
-    candidate_options,
-    choose_fields,
-    narrow_by_type,
-)
+from loaders.boundary_fields import FieldChoice, choose_fields
+from loaders.boundary_ident import Identifier, ReviewItem, codes_as_reference
 from loaders.boundary_read import (
     _field_key,
     boundary_fields,
@@ -46,7 +42,7 @@ from loaders.boundary_read import (
     to_wgs84,
 )
 from loaders.errors import LoaderError
-from loaders.places import PlaceIndex, PlaceMatch
+from loaders.places import PlaceIndex
 
 __all__ = [
     "BoundaryCheck",
@@ -65,25 +61,9 @@ HEADER_LEVELS = {
     "district": ("ten_huyen", "tenhuyen", "ten huyen"),
     "commune": ("ten_xa", "tenxa", "ten xa", "ten_phuong_xa"),
 }
-SKIP = "bỏ qua"  # the report's "Xử lý" for a feature that is not stored
 NOT_STORED = (SKIP, REFUSE)
 GAP_WIDTH_M = 50.0  # gaps narrower than this between neighbours are reported as slivers
 COLUMNS = ["Đối tượng", "Tên trong tệp", "Vấn đề", "Xử lý", "Mức"]
-
-
-@dataclass(frozen=True)
-class ReviewItem:
-    """A feature that needs a person to pick its unit: unmatched or ambiguous name, a code
-    unknown to the reference, or a code whose reference name differs from the file's."""
-
-    feature: int  # 1-based, as "đối tượng N" in the report
-    level: str
-    name: str  # as written in the file
-    parent_code: str | None
-    parent_name: str | None
-    reason: str
-    candidates: tuple[tuple[str, str], ...]  # (code, name)
-    code: str | None = None  # as written in the file's code column
 
 
 @dataclass(frozen=True)
@@ -129,16 +109,6 @@ def _refuse_level_missing_from(v, versions, cols: dict[str, str]) -> None:
     )
 
 
-def _codes(values, pool_codes: set[str]) -> list[str]:
-    """Codes as written ('148', 148.0, '04831') in the form of the reference codes."""
-    width = max((len(c) for c in pool_codes), default=0)
-    out = []
-    for v in values:
-        t = str(v).strip().removesuffix(".0")
-        out.append(t.zfill(width) if t.isascii() and t.isdigit() else t)
-    return out
-
-
 def _code_level(gdf, units: pd.DataFrame, levels: tuple[str, ...], code_field: str):
     """(level, sentence): the level whose codes the column holds most of."""
     if code_field not in gdf.columns:
@@ -149,162 +119,13 @@ def _code_level(gdf, units: pd.DataFrame, levels: tuple[str, ...], code_field: s
 
     def hits(lv: str) -> int:
         pool = set(units[units.level == lv].code)
-        return len(set(_codes(gdf[code_field], pool)) & pool)
+        return len(set(codes_as_reference(gdf[code_field], pool)) & pool)
 
     lv = max(levels, key=hits)
     return (
         lv,
         f"cột {code_field} khớp {hits(lv)}/{gdf[code_field].nunique()} mã {LEVEL_LABELS_VI[lv]}",
     )
-
-
-class _Identifier:
-    """Names and codes of the features -> reference codes, report rows and review items."""
-
-    def __init__(self, gdf, index: PlaceIndex, units: pd.DataFrame, level: str, choice):
-        self.gdf, self.index, self.level, self.choice = gdf, index, level, choice
-        self.units = units
-        self.pool = units[units["level"] == level]
-        self.names = dict(zip(units["code"], units["name"], strict=False))
-        self.pairs: list[tuple[int, str]] = []
-        self.rows: list[tuple] = []
-        self.review: list[ReviewItem] = []
-        self.refused: dict[str, str] = {}
-        self._cache: dict[tuple, PlaceMatch] = {}
-        self.shapes: dict[str, gpd.GeoDataFrame] = {}
-
-    def _col(self, lv: str, i) -> str:
-        c = self.choice.names.get(lv) if self.choice else None
-        v = self.gdf.at[i, c] if c else ""
-        return "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
-
-    def _match(self, i, level: str | None = None) -> PlaceMatch:
-        level = level or self.level
-        prov, dist = self._col("province", i), self._col("district", i)
-        own = self._col(level, i)
-        typ = self._col_type(i) if level == self.level else ""
-        key = (prov, dist, own, typ, level)
-        if key not in self._cache:
-            names = {"province": prov, "district": dist, "commune": ""}
-            names[level] = own
-            m = self.index.match(names["province"], names["district"], names["commune"], level)
-            self._cache[key] = narrow_by_type(m, typ, self.pool)
-        return self._cache[key]
-
-    def _col_type(self, i) -> str:
-        t = self.choice.type_field if self.choice else None
-        v = self.gdf.at[i, t] if t else ""
-        return "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-
-    def _parent(self, i, point) -> tuple[str | None, str | None]:
-        """The unit above: by the file's parent columns, else where the polygon lies."""
-        lv = LEVELS[LEVELS.index(self.level) - 1] if self.level != "province" else None
-        if lv is None or lv not in self.index.levels:
-            lv = "province" if self.level == "commune" else None
-        if lv is None:
-            return None, None
-        if self.choice and lv in self.choice.names:
-            m = self._match(i, lv)
-            return (m.code, m.name) if m.ok else (None, None)
-        return self._at(lv, point)
-
-    def _at(self, lv: str, point):
-        shapes = self.shapes.get(lv)
-        if shapes is None or point is None:
-            return None, None
-        hit = shapes.sindex.query(point, predicate="within")
-        if len(hit) != 1:
-            return None, None
-        r = shapes.iloc[hit[0]]
-        return str(r["code"]), str(r["name"])
-
-    def by_names(self) -> None:
-        own = self.choice.names[self.level]
-        for i in self.gdf.index:
-            m = self._match(i)
-            if m.ok:
-                self.pairs.append((i, m.code))
-                continue
-            written = self._col(self.level, i)
-            hint = f" Gần giống: {'; '.join(m.candidates)}." if m.candidates else ""
-            self.rows.append((f"đối tượng {i + 1}", written, m.reason + "." + hint, SKIP, DECIDE))
-            if m.level == self.level:
-                pc, pn = self._parent(i, None)
-            else:
-                pc, pn = None, None
-            self.review.append(
-                ReviewItem(i + 1, m.level or self.level, written or f"({own} trống)", pc, pn,
-                           m.reason, candidate_options(m))
-            )  # fmt: skip
-
-    def by_codes(self, code_field: str, shapes: dict[str, gpd.GeoDataFrame]) -> None:
-        self.shapes = shapes
-        pool = set(self.pool["code"])
-        codes = _codes(self.gdf[code_field], pool)
-        points = shapely.point_on_surface(self.gdf.geometry.to_numpy())
-        has_names = bool(self.choice and self.level in self.choice.names)
-        for (i, written_code), code, pt in zip(
-            self.gdf[code_field].items(), codes, points, strict=True
-        ):
-            name = self._col(self.level, i) if has_names else ""
-            if code in pool:
-                if has_names and name and not self._name_fits(i, code, name):
-                    self._name_mismatch(i, code, name)
-                else:
-                    self.pairs.append((i, code))
-                continue
-            self._unknown_code(i, str(written_code), name, pt)
-
-    def _name_fits(self, i, code: str, name: str) -> bool:
-        if loose_key(name) == loose_key(self.names[code]):
-            return True
-        m = self._match(i)
-        return m.ok and m.code == code
-
-    def _name_mismatch(self, i, code: str, name: str) -> None:
-        m = self._match(i)
-        ref = self.names[code]
-        cands = [(code, ref)] + ([(m.code, m.name)] if m.ok and m.code != code else [])
-        other = f"; tên trong tệp khớp {m.name} (mã {m.code})" if m.ok and m.code != code else ""
-        reason = f"mã {code} là '{ref}' trong {self.index.version} nhưng tệp ghi '{name}'{other}"
-        self.rows.append((f"đối tượng {i + 1}", name, reason, REFUSE, DECIDE))
-        pc, pn = self._parent(i, None)
-        self.review.append(ReviewItem(i + 1, self.level, name, pc, pn, reason, tuple(cands), code))
-
-    def _unknown_code(self, i, written: str, name: str, point) -> None:
-        label = LEVEL_LABELS_VI[self.level]
-        reason = f"mã '{written}' không có trong {label} của {self.index.version}"
-        inside = self._at(self.level, point)
-        if inside[0]:
-            reason += f"; đa giác nằm trong {inside[1]} (mã {inside[0]}), có thể đã sáp nhập vào đơn vị này"
-        pc, pn = self._parent(i, point)
-        cands: tuple[tuple[str, str], ...] = ()
-        if name:
-            m = self._match_in(pc, name)
-            if m is not None and m.ok:
-                cands = ((m.code, m.name),)
-                reason += f"; tên '{name}' khớp đúng một đơn vị của {pn}: {m.name} (mã {m.code})"
-        self.rows.append((f"đối tượng {i + 1}", name or written, reason, SKIP, DECIDE))
-        if name or cands:
-            self.review.append(ReviewItem(i + 1, self.level, name, pc, pn, reason, cands, written))
-
-    def _match_in(self, parent_code: str | None, name: str) -> PlaceMatch | None:
-        """Match `name` inside one parent unit, naming the parents from the reference."""
-        if parent_code is None:
-            return None
-        u = self.units.set_index("code")
-        if self.level == "district" or (
-            self.level == "commune" and "district" not in self.index.levels
-        ):
-            prov, dist = self.names[parent_code], ""
-        else:
-            prov, dist = (
-                self.names.get(u.at[parent_code, "province_code"], ""),
-                self.names[parent_code],
-            )
-        names = {"province": prov, "district": dist, "commune": ""}
-        names[self.level] = name
-        return self.index.match(names["province"], names["district"], names["commune"], self.level)
 
 
 def repair(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list]:
@@ -401,13 +222,13 @@ def check_boundaries(
         x for x in (choice.why if choice else f"cấp {LEVEL_LABELS_VI[level]}", code_why) if x
     )
     gdf, report = repair(gdf)
-    ident = _Identifier(gdf, index, units, level, choice)
+    ident = Identifier(gdf, index, units, level, choice)
     if code_field:
         shapes = {level: store.unit_shapes(version, level)}
         parent = _parent_level(level, v.levels)
         if parent and not (choice and parent in choice.names):
             shapes[parent] = store.unit_shapes(version, parent)
-        ident.by_codes(code_field, shapes)
+        ident.bycodes_as_reference(code_field, shapes)
     elif choice is None or level not in choice.names:
         raise LoaderError(
             f"Không biết cột nào chứa tên {LEVEL_LABELS_VI[level]}: dùng --code-field (mã đơn vị) "

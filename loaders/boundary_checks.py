@@ -55,6 +55,7 @@ SLIVER_M2 = 1e4  # overlaps and holes under 1 ha are summed up in one line
 DECIDE, REPAIRED, NOTE = "cần quyết định", "đã sửa", "ghi chú"
 SEVERITY_ORDER = {DECIDE: 0, REPAIRED: 1, NOTE: 2}
 REFUSE = "không lưu, cần quyết định"
+SKIP = "bỏ qua"  # a feature that cannot be used
 ACCEPTED = "lưu theo quyết định (--accept)"
 KEEP = "giữ nguyên, cần kiểm tra"
 
