@@ -144,7 +144,19 @@ def build_parser() -> argparse.ArgumentParser:
     bnd.add_argument(
         "--code-field", help="cột chứa mã đơn vị hành chính (nếu không: khớp theo tên)"
     )
-    bnd.add_argument("--name-field", help="cột chứa tên đơn vị (nếu không tự nhận được)")
+    bnd.add_argument("--name-field", help="cột chứa tên đơn vị (mặc định: tự nhận theo giá trị)")
+    bnd.add_argument(
+        "--province-field", help="cột chứa tên tỉnh của mỗi đơn vị (mặc định: tự nhận)"
+    )
+    bnd.add_argument("--district-field", help="cột chứa tên huyện của mỗi xã (mặc định: tự nhận)")
+    bnd.add_argument(
+        "--type-field",
+        help="cột loại đơn vị (Huyện/Thị xã/Thành phố, District/Town/City) để phân biệt đơn vị trùng tên",
+    )
+    bnd.add_argument(
+        "--accept",
+        help="mã đơn vị (cách nhau bởi dấu phẩy) vẫn lưu dù bị từ chối khi kiểm tra hợp lý",
+    )
     bnd.add_argument("--crs", help="hệ tọa độ khi tệp không khai báo, ví dụ EPSG:3405")
     bnd.add_argument("--layer", help="lớp cần đọc (GeoPackage nhiều lớp)")
     bnd.add_argument(
@@ -377,14 +389,24 @@ def _cmd_import_boundaries(args) -> int:
         args.name_field,
         args.crs,
         args.layer,
+        province_field=args.province_field,
+        district_field=args.district_field,
+        type_field=args.type_field,
+        accept=[c.strip() for c in (args.accept or "").split(",") if c.strip()],
     )
     n_ok = len(check.units)
     print(
         f"{path.name}: {check.features} đối tượng, hệ tọa độ {check.source_crs}; "
         f"nhận ra {n_ok} đơn vị cấp {LEVEL_LABELS_VI[check.level]} của {check.version}."
     )
+    print(f"Nhận biết: {check.detection}.")
+    if check.refused:
+        print(
+            f"{len(check.refused)} đơn vị bị từ chối, không lưu (xem lý do bên dưới; "
+            f"vẫn lưu bằng --accept {','.join(check.refused[:3])}…)."
+        )
     for r in check.report.head(25).itertuples(index=False):
-        print(f"  {r[0]}{f' ({r[1]})' if r[1] else ''}: {r[2]} → {r[3]}")
+        print(f"  [{r[4]}] {r[0]}{f' ({r[1]})' if r[1] else ''}: {r[2]} → {r[3]}")
     if len(check.report) > 25:
         print(f"  … và {len(check.report) - 25} mục khác (xem --report).")
     if args.report:
@@ -400,7 +422,13 @@ def _cmd_import_boundaries(args) -> int:
         )
         return 2
     if not n_ok:
-        print("Lỗi: không nhận ra đơn vị nào trong tệp; không lưu gì.", file=sys.stderr)
+        why = (
+            f"{len(check.refused)} đơn vị bị từ chối khi kiểm tra hợp lý (dùng --accept MÃ nếu "
+            "chắc chắn đúng)"
+            if check.refused
+            else "không nhận ra đơn vị nào trong tệp"
+        )
+        print(f"Lỗi: {why}; không lưu gì.", file=sys.stderr)
         return 2
     res = replace_geometries(
         store,

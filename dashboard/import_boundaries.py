@@ -31,6 +31,7 @@ from loaders.registry_files import boundary_report_xlsx
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHECKED = "imp_bnd_checked"  # ((file digest, options), BoundaryCheck, preview PNG)
 BY_NAME = "— không có, khớp theo tên —"
+AUTO_FIELD = "— tự nhận theo giá trị —"
 AUTO = "auto"
 
 
@@ -78,8 +79,38 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
             key="imp_bnd_crs",
             placeholder="ví dụ EPSG:9210 (VN-2000 TM-3 105°30') hoặc EPSG:3405",
         ).strip()
-        options = (version, level, code_field, crs)
+        c5, c6, c7 = st.columns(3)
+        auto = [AUTO_FIELD, *fields]
+        province_field = c5.selectbox(
+            "Cột tên tỉnh", auto, key="imp_bnd_prov",
+            help="Mặc định: cột có nhiều giá trị trùng tên tỉnh tham chiếu nhất.",
+        )  # fmt: skip
+        district_field = c6.selectbox(
+            "Cột tên huyện", auto, key="imp_bnd_dist",
+            help="Mặc định: tự nhận theo giá trị (chỉ cần cho tệp cấp xã trước 01/07/2025).",
+        )  # fmt: skip
+        type_field = c7.selectbox(
+            "Cột loại đơn vị", auto, key="imp_bnd_type",
+            help="Huyện/Thị xã/Thành phố hoặc District/Town/City: phân biệt đơn vị trùng tên.",
+        )  # fmt: skip
+        picked = {
+            k: (None if v == AUTO_FIELD else v)
+            for k, v in (
+                ("province_field", province_field),
+                ("district_field", district_field),
+                ("type_field", type_field),
+            )
+        }
         cached = st.session_state.get(CHECKED)
+        refused = cached[1].refused if cached and cached[0][0] == digest else ()
+        accept = tuple(
+            st.multiselect(
+                "Vẫn lưu các đơn vị bị từ chối (đã kiểm tra là đúng)",
+                sorted(set(refused) | set(st.session_state.get("imp_bnd_accept", []))),
+                key="imp_bnd_accept",
+            )
+        )
+        options = (version, level, code_field, crs, *picked.values(), accept)
         if cached is None or cached[0] != (digest, options):
             with st.spinner(f"Đang đọc và kiểm tra {upload.name}…"):
                 try:
@@ -90,6 +121,8 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
                         None if level == AUTO else level,
                         None if code_field == BY_NAME else code_field,
                         crs=crs or None,
+                        accept=accept,
+                        **picked,
                     )
                 except (LoaderError, AnttError) as err:
                     st.error(_for_page(str(err)), icon=":material/error:")
@@ -137,7 +170,12 @@ def _for_page(message: str) -> str:
         ("--crs EPSG:3405", "EPSG:3405"),
         ("--crs", "ô “Hệ tọa độ” ở trên"),
         ("--code-field", "ô “Cột mã đơn vị”"),
-        ("--name-field", "cột tên theo mẫu Ten_Tinh/Ten_Huyen/Ten_Xa"),
+        ("--name-field", "ô “Cấp đơn vị” và cột tên theo mẫu Ten_Tinh/Ten_Huyen/Ten_Xa"),
+        ("--province-field", "ô “Cột tên tỉnh”"),
+        ("--district-field", "ô “Cột tên huyện”"),
+        ("--type-field", "ô “Cột loại đơn vị”"),
+        ("--accept", "ô “Vẫn lưu các đơn vị bị từ chối”"),
+        ("--level", "ô “Cấp đơn vị trong tệp”"),
         ("dùng --version", "chọn ở ô “Phiên bản ranh giới” phiên bản"),
     ):
         message = message.replace(flag, field)
@@ -156,12 +194,22 @@ def _report(check: BoundaryCheck, file_name: str, preview: bytes | None) -> None
     c1.metric("Đối tượng trong tệp", fmt_int(check.features))
     c2.metric(f"Đơn vị cấp {LEVEL_LABELS_VI[check.level]} nhận ra", fmt_int(len(check.units)))
     c3.metric("Hệ tọa độ của tệp", check.source_crs)
+    if check.detection:
+        st.text(f"Nhận biết: {check.detection}.")  # column names from the file: never Markdown
+    if check.refused:
+        st.warning(
+            f"{fmt_int(len(check.refused))} đơn vị bị từ chối, không được lưu: xem các dòng "
+            "“cần quyết định” bên dưới; nếu chắc chắn đúng, chọn chúng ở ô “Vẫn lưu các đơn vị "
+            "bị từ chối”.",
+            icon=":material/block:",
+        )
+    if check.review:
+        st.subheader("Cần chọn đơn vị")
+        st.dataframe(review_table(check), hide_index=True, width="stretch")
     if len(check.report):
         st.subheader("Kết quả kiểm tra")
-        if len(check.report) <= 100:
-            st.table(check.report)
-        else:
-            st.dataframe(check.report, hide_index=True, width="stretch")
+        table = check.report[["Mức", *[c for c in check.report.columns if c != "Mức"]]]
+        st.dataframe(table, hide_index=True, width="stretch")
     else:
         st.success("Không phát hiện vấn đề nào trong tệp.", icon=":material/check_circle:")
     st.download_button(
@@ -174,6 +222,25 @@ def _report(check: BoundaryCheck, file_name: str, preview: bytes | None) -> None
     if preview:
         st.subheader("Xem trước")
         st.image(preview, caption="Đỏ: ranh giới trong tệp · Xám: ranh giới đang lưu", width=640)
+
+
+def review_table(check: BoundaryCheck):
+    """One row per review item: the feature, the name as written, the parent, why, candidates."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "Đối tượng": i.feature,
+                "Tên trong tệp": i.name,
+                "Mã trong tệp": i.code or "",
+                "Đơn vị cấp trên": i.parent_name or "",
+                "Lý do": i.reason,
+                "Đơn vị có thể là": "; ".join(f"{n} (mã {c})" for c, n in i.candidates),
+            }
+            for i in check.review
+        ]
+    )
 
 
 def _preview_png(store: GpkgStore, check: BoundaryCheck) -> bytes:

@@ -85,13 +85,15 @@ def test_code_field_zipped_shapefile_repairs_and_reports(store_copy, tmp_path):
     check = check_boundaries(store_copy, z, "vn-2024", code_field="MA_HUYEN")
     rep = check.report
     assert "hình học không hợp lệ" in " ".join(rep["Vấn đề"])  # the bow-tie, repaired
+    # ... but a bow-tie of 58 km² outside its province is no longer Thành phố Hòa Bình
+    assert check.refused == ("148",) and "148" not in set(check.units.code)
     assert any("'999'" in v for v in rep["Vấn đề"])  # an unknown code, left out
     assert any("chồng lấn" in v for v in rep["Vấn đề"])  # the extra polygon overlaps its neighbour
     assert check.units.geometry.is_valid.all()
     assert set(check.units.geom_type) == {"MultiPolygon"}
     # the report as staff download it: a title line, then one row per finding
     ws = openpyxl.load_workbook(io.BytesIO(boundary_report_xlsx(check, "huyen.zip"))).active
-    assert "huyen.zip" in ws["A1"].value and "1 đối tượng không dùng được" in ws["A1"].value
+    assert "huyen.zip" in ws["A1"].value and "2 đối tượng không dùng được" in ws["A1"].value
     found = [ws.cell(r, 3).value for r in range(4, ws.max_row + 1)]
     assert found == list(rep["Vấn đề"])
 
