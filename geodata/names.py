@@ -55,6 +55,8 @@ ABBREVIATIONS = {
 _ABBREV = re.compile(r"^(tp|tt|tx)(?:\.\s*|\s+)|^(h|q|p|x|t)\.\s*", re.IGNORECASE)
 # English type words of international files (GADM, OSM), written after the name
 ENGLISH_TYPES: tuple[tuple[str, str], ...] = (
+    ("island district", "huyện đảo"),
+    ("special zone", "đặc khu"),
     ("urban district", "quận"),
     ("rural district", "huyện"),
     ("municipality", "thành phố"),

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geodata.aliases import read_aliases
 from geodata.schema import LEVEL_LABELS_VI, LEVELS
 from loaders.boundary_checks import (
     ACCEPTED,
@@ -204,7 +205,7 @@ def check_boundaries(
     units = store.units(version)
     if level is None and code_field is None and district_field is None:
         _refuse_level_missing_from(v, versions.values(), _header_levels(gdf))
-    index = PlaceIndex(units, version)
+    index = PlaceIndex(units, version, read_aliases(store))
     code_level, code_why = (None, "")
     if code_field:
         code_level, code_why = _code_level(gdf, units, v.levels, code_field)

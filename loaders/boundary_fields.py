@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geodata.names import ABBREVIATIONS, TYPE_WORDS, fold, loose_key
+from geodata import names
+from geodata.names import fold, loose_key
 from geodata.schema import LEVEL_LABELS_VI, LEVELS
 from loaders.errors import LoaderError
 from loaders.places import PlaceIndex, PlaceMatch
@@ -25,67 +26,17 @@ SURE_RATE = 0.8  # the own-level column must match this share for the guess to b
 MATCHER_TRIES = 200  # values missed by the name keys that are still tried with the matcher
 LEVEL_NOUN = {"province": "tỉnh", "district": "huyện", "commune": "xã"}
 
-# Type words as files write them (Vietnamese with or without diacritics, GADM's ENGTYPE).
-ENGLISH_TYPES = {
-    "city": "thành phố",
-    "municipality": "thành phố",
-    "town": "thị xã",
-    "district": "huyện",
-    "rural district": "huyện",
-    "urban district": "quận",
-    "province": "tỉnh",
-    "ward": "phường",
-    "commune": "xã",
-    "township": "thị trấn",
-    "special zone": "đặc khu",
-    "island district": "huyện đảo",
-}
-_TYPES = {
-    **{key: word for key, word in TYPE_WORDS},
-    **{fold(word): word for word in ABBREVIATIONS.values()},
-    **ABBREVIATIONS,
-    **ENGLISH_TYPES,
-}
-
 
 def type_word(value) -> str | None:
     """'Thị xã', 'TX', 'thi xa', 'Town' -> 'thị xã'; None when it is not a type word."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
-    return _TYPES.get(fold(str(value)).strip(" ."))
-
-
-def narrow_by_type(m: PlaceMatch, unit_type, units: pd.DataFrame) -> PlaceMatch:
-    """An ambiguous match narrowed to the one candidate of the written type
-    ("Kỳ Anh" + "Thị xã" -> Thị xã Kỳ Anh); any other match is returned as it is.
-
-    Kept in one function so that the matcher's own `unit_type` keyword can replace it.
-    """
-    want = type_word(unit_type)
-    if m.ok or want is None or not is_ambiguous(m):
-        return m
-    options = candidate_options(m)
-    types = units.set_index("code")["unit_type"]
-    hit = [(c, n) for c, n in options if c in types.index and type_word(types[c]) == want]
-    if len(hit) != 1:
-        return m
-    return PlaceMatch(m.version, code=hit[0][0], name=hit[0][1])
-
-
-_CANDIDATE = re.compile(r"^(?P<name>.*) \(mã (?P<code>[^)]+)\)$")
+    return names.type_word(str(value))
 
 
 def candidate_options(m: PlaceMatch) -> tuple[tuple[str, str], ...]:
-    """(code, name) candidates of a failed match (the matcher's `options` when it has them)."""
-    options = getattr(m, "options", None)
-    if options:
-        return tuple(options)
-    out = []
-    for text in m.candidates:
-        hit = _CANDIDATE.match(text)
-        if hit:
-            out.append((hit["code"], hit["name"]))
-    return tuple(out)
+    """(code, name) candidates of a failed match."""
+    return m.options
 
 
 def is_ambiguous(m: PlaceMatch) -> bool:
@@ -147,17 +98,8 @@ def _rate(index: PlaceIndex, keys: set[str], values: list[str], level: str) -> i
 
 
 def _level_keys(index: PlaceIndex, levels: tuple[str, ...]) -> dict[str, set[str]]:
-    """The loose name keys of each level (the index's own when it exposes them)."""
-    by_level = getattr(index, "_by_level", {})
-    out = {}
-    for lv in levels:
-        g = by_level.get(lv)
-        if g is not None and "k_loose" in g:
-            out[lv] = set(g["k_loose"])
-        else:
-            u = index.units
-            out[lv] = set(u.loc[u["level"] == lv, "name"].map(loose_key))
-    return out
+    """The loose name keys of each level."""
+    return {lv: index.keys(lv) for lv in levels}
 
 
 def _type_column(gdf: pd.DataFrame, own: str, exclude: set[str]) -> str | None:

@@ -17,8 +17,8 @@ import shapely
 
 from geodata.names import loose_key
 from geodata.schema import LEVEL_LABELS_VI, LEVELS
-from loaders.boundary_checks import DECIDE, REFUSE, SKIP
-from loaders.boundary_fields import candidate_options, narrow_by_type
+from loaders.boundary_checks import DECIDE, NOTE, REFUSE, SKIP
+from loaders.boundary_fields import candidate_options
 from loaders.places import PlaceIndex, PlaceMatch
 
 
@@ -76,8 +76,9 @@ class Identifier:
         if key not in self._cache:
             names = {"province": prov, "district": dist, "commune": ""}
             names[level] = own
-            m = self.index.match(names["province"], names["district"], names["commune"], level)
-            self._cache[key] = narrow_by_type(m, typ, self.pool)
+            self._cache[key] = self.index.match(
+                names["province"], names["district"], names["commune"], level, typ or None
+            )
         return self._cache[key]
 
     def _col_type(self, i) -> str:
@@ -170,6 +171,12 @@ class Identifier:
         cands: tuple[tuple[str, str], ...] = ()
         if name:
             m = self._match_in(pc, name)
+            if m is not None and m.ok and any("bí danh" in n for n in m.notes):
+                # a person decided this spelling before: the unit is known, the code is not
+                self.pairs.append((i, m.code))
+                note = f"mã '{written}' không có trong danh mục; dùng {m.name} (mã {m.code}) theo cách viết đã xác nhận"
+                self.rows.append((f"đối tượng {i + 1}", name, note, "dùng", NOTE))
+                return
             if m is not None and m.ok:
                 cands = ((m.code, m.name),)
                 reason += f"; tên '{name}' khớp đúng một đơn vị của {pn}: {m.name} (mã {m.code})"

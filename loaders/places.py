@@ -328,6 +328,10 @@ class PlaceIndex:
             parent = ("province_code" if lv == "province" else "parent_code", self._code[row])
         raise AssertionError(level)  # unreachable: `level` is one of the three
 
+    def keys(self, level: str, column: str = "k_loose") -> set[str]:
+        """Every name key of one level (e.g. to count how many values of a column match)."""
+        return set(self._index.get((level, column), {}))
+
     def parents(self, code: str, level: str) -> tuple[str, str] | None:
         """(parent code, province code) of a unit of this version (None when unknown)."""
         i = self._at.get((level, code))
