@@ -157,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--accept",
         help="mã đơn vị (cách nhau bởi dấu phẩy) vẫn lưu dù bị từ chối khi kiểm tra hợp lý",
     )
+    bnd.add_argument(
+        "--aliases",
+        help="tệp .xlsx/.csv các cách viết đã xác nhận (trang “Cần xác nhận” của --report, "
+        "điền cột Mã đơn vị); được lưu vào kho cùng lần nhập",
+    )
     bnd.add_argument("--crs", help="hệ tọa độ khi tệp không khai báo, ví dụ EPSG:3405")
     bnd.add_argument("--layer", help="lớp cần đọc (GeoPackage nhiều lớp)")
     bnd.add_argument(
@@ -358,10 +363,12 @@ def _cmd_import_boundaries(args) -> int:
     import hashlib
     from datetime import date
 
-    from geodata.boundary_update import replace_geometries
+    from geodata.aliases import store_aliases
+    from geodata.boundary_update import outline_summary, replace_geometries
     from geodata.schema import BOUNDARY_VERSIONS, LEVEL_LABELS_VI
     from geodata.store import GpkgStore
     from geodata.versions import versions_from_table
+    from loaders.alias_files import aliases_frame, read_alias_file
     from loaders.boundaries import check_boundaries
 
     store = GpkgStore.open(args.store)
@@ -380,6 +387,7 @@ def _cmd_import_boundaries(args) -> int:
             f"Phiên bản {v.version} có hiệu lực từ {v.valid_from:%d/%m/%Y}, không phải {args.valid_from}: "
             "ranh giới nhập phải cùng thời kỳ với phiên bản."
         )
+    aliases = read_alias_file(args.aliases, store) if args.aliases else []
     check = check_boundaries(
         store,
         path,
@@ -393,6 +401,7 @@ def _cmd_import_boundaries(args) -> int:
         district_field=args.district_field,
         type_field=args.type_field,
         accept=[c.strip() for c in (args.accept or "").split(",") if c.strip()],
+        aliases=aliases_frame(aliases) if aliases else None,
     )
     n_ok = len(check.units)
     print(
@@ -430,6 +439,8 @@ def _cmd_import_boundaries(args) -> int:
         )
         print(f"Lỗi: {why}; không lưu gì.", file=sys.stderr)
         return 2
+    if aliases:
+        store_aliases(store.path, aliases, _os_user())
     res = replace_geometries(
         store,
         check.version,
@@ -444,7 +455,8 @@ def _cmd_import_boundaries(args) -> int:
         print(f"Tệp này đã được nhập lúc {res.previous}: kho không thay đổi.")
         return 0
     print(
-        f"Đã thay ranh giới của {res.replaced} đơn vị; còn {res.still_approximate} đơn vị xấp xỉ trong {check.version}."
+        f"Đã thay ranh giới của {res.replaced} đơn vị; còn {res.still_approximate} đơn vị xấp xỉ "
+        f"trong {check.version}.{outline_summary(res)}"
     )
     return 0
 

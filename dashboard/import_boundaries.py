@@ -19,7 +19,8 @@ import streamlit as st
 from matplotlib.figure import Figure
 
 from dashboard.format import fmt_int
-from geodata.boundary_update import replace_geometries
+from dashboard.import_review import ALIASES_SAVED, render_review
+from geodata.boundary_update import outline_summary, replace_geometries
 from geodata.errors import AnttError
 from geodata.schema import BOUNDARY_VERSIONS, LEVEL_LABELS_VI
 from geodata.store import GpkgStore
@@ -110,7 +111,8 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
                 key="imp_bnd_accept",
             )
         )
-        options = (version, level, code_field, crs, *picked.values(), accept)
+        saved = st.session_state.get(ALIASES_SAVED, 0)  # a saved alias: check again
+        options = (version, level, code_field, crs, *picked.values(), accept, saved)
         if cached is None or cached[0] != (digest, options):
             with st.spinner(f"Đang đọc và kiểm tra {upload.name}…"):
                 try:
@@ -131,6 +133,8 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
             st.session_state[CHECKED] = ((digest, options), check, preview)
     _, check, preview = st.session_state[CHECKED]
     _report(check, upload.name, preview)
+    if check.decisions():
+        render_review(store, check.decisions())
 
     skipped = check.skipped
     strict = st.checkbox("Không lưu gì nếu có đối tượng không dùng được", key="imp_bnd_strict")
@@ -159,7 +163,7 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
                 f"Đã thay ranh giới của {fmt_int(res.replaced)} đơn vị cấp "
                 f"{LEVEL_LABELS_VI[check.level]} ({check.version}); còn "
                 f"{fmt_int(res.still_approximate)} đơn vị có ranh giới xấp xỉ."
-            )
+            ) + outline_summary(res)
         st.session_state.pop(CHECKED, None)
         on_stored(msg)
 

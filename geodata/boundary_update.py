@@ -50,6 +50,26 @@ class BoundaryUpdate:
     derived: int = 0  # parents redrawn as the union of their children
 
 
+def outline_summary(res: BoundaryUpdate) -> str:
+    """What the outlines did, in one Vietnamese sentence for the CLI and the page ('' if nothing)."""
+    parts = []
+    if res.derived:
+        parts.append(f"{res.derived} đơn vị cấp trên vẽ lại từ các đơn vị con")
+    if res.clipped:
+        parts.append(
+            f"{len(res.clipped)} đơn vị xấp xỉ bị cắt theo ranh giới chính thức bên cạnh "
+            f"(mã {', '.join(res.clipped[:10])}{' …' if len(res.clipped) > 10 else ''})"
+        )
+    if res.covered:
+        parts.append(
+            f"{len(res.covered)} đơn vị xấp xỉ nằm trọn trong ranh giới chính thức, giữ nguyên, "
+            f"cần kiểm tra tệp (mã {', '.join(res.covered[:10])})"
+        )
+    if res.children_clipped:
+        parts.append(f"{res.children_clipped} đơn vị cấp dưới cắt theo đơn vị cấp trên")
+    return (" " + "; ".join(parts) + ".") if parts else ""
+
+
 def replace_geometries(
     store,
     version: str,

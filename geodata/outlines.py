@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geodata.overlay import overlay
 from geodata.schema import EQUAL_AREA_CRS, LEVELS, STORAGE_CRS
 
 # Overlaps smaller than this share of a unit are edge noise (official edges meeting
@@ -115,10 +116,10 @@ def apply_official(
             by_unit.setdefault(int(loose[s]), []).append(int(official[h]))
         for i, others in sorted(by_unit.items()):
             cover = shapely.union_all(geom[others])
-            overlap = _polygonal(shapely.intersection(geom[i], cover))
+            overlap = _polygonal(overlay(shapely.intersection, geom[i], cover))
             if overlap.is_empty or overlap.area <= OVERLAP_SHARE * geom[i].area:
                 continue
-            rest = _polygonal(shapely.difference(geom[i], cover))
+            rest = _polygonal(overlay(shapely.difference, geom[i], cover))
             if rest.is_empty or rest.area <= OVERLAP_SHARE * geom[i].area:
                 out.covered.append(code[i])
                 continue
@@ -140,7 +141,7 @@ def apply_official(
             p = index.get((up, parent[i]))
             if p is None:
                 continue
-            inside = _polygonal(shapely.intersection(geom[i], geom[p]))
+            inside = _polygonal(overlay(shapely.intersection, geom[i], geom[p]))
             lost = geom[i].area - inside.area
             if inside.is_empty or lost <= OVERLAP_SHARE * geom[i].area:
                 continue

@@ -20,6 +20,7 @@ import shapely
 
 from geodata.aliases import read_aliases
 from geodata.schema import LEVEL_LABELS_VI, LEVELS
+from loaders import places
 from loaders.boundary_checks import (
     ACCEPTED,
     DECIDE,
@@ -83,6 +84,17 @@ class BoundaryCheck:
     def skipped(self) -> int:
         """Features or units of the file that are not stored (unusable or refused)."""
         return int(self.report["Xử lý"].isin(NOT_STORED).sum())
+
+    def decisions(self) -> tuple[places.ReviewItem, ...]:
+        """The review items a person can settle by picking a unit for a written name:
+        what the page offers and the report's “Cần xác nhận” sheet lists."""
+        return tuple(
+            places.ReviewItem(
+                self.version, i.level, i.parent_code or "", i.name, i.reason, i.candidates
+            )
+            for i in self.review
+            if i.name and i.candidates
+        )
 
 
 def _header_levels(gdf) -> dict[str, str]:
@@ -177,6 +189,7 @@ def check_boundaries(
     district_field: str | None = None,
     type_field: str | None = None,
     accept: Iterable[str] = (),
+    aliases: pd.DataFrame | None = None,
 ) -> BoundaryCheck:
     """Read and validate a boundary file against the reference units of `version`.
 
@@ -205,7 +218,10 @@ def check_boundaries(
     units = store.units(version)
     if level is None and code_field is None and district_field is None:
         _refuse_level_missing_from(v, versions.values(), _header_levels(gdf))
-    index = PlaceIndex(units, version, read_aliases(store))
+    known = read_aliases(store)
+    if aliases is not None and len(aliases):
+        known = pd.concat([known, aliases], ignore_index=True)
+    index = PlaceIndex(units, version, known)
     code_level, code_why = (None, "")
     if code_field:
         code_level, code_why = _code_level(gdf, units, v.levels, code_field)

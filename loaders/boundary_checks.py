@@ -41,6 +41,7 @@ import pandas as pd
 import shapely
 
 from geodata.names import name_key
+from geodata.overlay import GRID_METRES, overlay
 from geodata.schema import EQUAL_AREA_CRS
 from loaders.errors import ReferenceDataError
 
@@ -243,7 +244,7 @@ def coverage_report(units: gpd.GeoDataFrame, names: dict[str, str], gap_width_m:
     left, right = tree.query(metric, predicate="intersects")
     keep = left < right
     left, right = left[keep], right[keep]
-    areas = shapely.area(shapely.intersection(metric[left], metric[right]))
+    areas = shapely.area(overlay(shapely.intersection, metric[left], metric[right], GRID_METRES))
     small = (areas > 0) & (areas < SLIVER_M2)
     for a, b, area in zip(
         left[areas >= SLIVER_M2], right[areas >= SLIVER_M2], areas[areas >= SLIVER_M2], strict=True
@@ -317,7 +318,9 @@ def nesting_report(
     par = um.index.map(parent_of)
     ok = par.isin(pm.index)
     um, par = um[ok], par[ok]
-    outside = shapely.area(shapely.difference(um.to_numpy(), pm.loc[par].to_numpy()))
+    outside = shapely.area(
+        overlay(shapely.difference, um.to_numpy(), pm.loc[par].to_numpy(), GRID_METRES)
+    )
     share = outside / np.maximum(shapely.area(um.to_numpy()), 1.0)
     return [
         (names.get(c, c), "",

@@ -107,7 +107,17 @@ def _rejected_xlsx(check: RegistryCheck) -> bytes:
 
 
 def boundary_report_xlsx(check: BoundaryCheck, file_name: str) -> bytes:
-    """What a boundary file check found (unmatched names, repairs, gaps, overlaps, nesting)."""
+    """What a boundary file check found (unmatched names, repairs, gaps, overlaps, nesting),
+    and the names to decide (sheet “Cần xác nhận”, the form of an --aliases file)."""
+    data = _boundary_xlsx(check, file_name)
+    if not check.decisions():
+        return data
+    from loaders.alias_files import add_review_sheet
+
+    return add_review_sheet(data, check.decisions())
+
+
+def _boundary_xlsx(check: BoundaryCheck, file_name: str) -> bytes:
     return report_workbook(
         check.report,
         "Kiểm tra ranh giới",

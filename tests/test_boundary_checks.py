@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 import geopandas as gpd
+import openpyxl
 import pytest
 import shapely
 
@@ -196,6 +197,38 @@ def test_unknown_code_whose_name_matches_one_unit_is_a_review_item(store_copy, t
         "khớp đúng một đơn vị của Tỉnh Hòa Bình: Huyện Đà Bắc (mã 150)"
         in check.report["Vấn đề"].iloc[0]
     )
+
+
+def test_an_unknown_code_decided_in_the_report_is_stored_and_remembered(
+    store_copy, tmp_path, capsys
+):
+    d = official_districts(store_copy)
+    d.loc[d.MA_HUYEN == 150, "MA_HUYEN"] = 9150  # Đà Bắc under a code of another list
+    gj = tmp_path / "huyen.geojson"
+    d.to_file(gj)
+    report = tmp_path / "bao-cao.xlsx"
+    args = [*IMPORT, str(gj), "--store", str(store_copy.path), "--code-field", "MA_HUYEN"]
+    assert main([*args, "--report", str(report)]) == 0  # the nine others are stored
+    sheet = openpyxl.load_workbook(report)["Cần xác nhận"]
+    head = [c.value for c in sheet[3]]
+    row = dict(zip(head, [c.value for c in sheet[4]], strict=False))
+    assert row["Tên trong tệp"] == "H. Ðà Bắc" and row["Mã cấp trên"] == "17"
+    assert row["Gợi ý (mã: tên)"] == "150: Huyện Đà Bắc"
+    sheet.cell(4, head.index("Mã đơn vị") + 1, "150")
+    sheet.parent.save(report)
+    d.loc[d.MA_HUYEN == 9150, "geometry"] = d.loc[d.MA_HUYEN == 9150].geometry.translate(0.001)
+    d.to_file(gj)  # the same file, corrected once more (a new checksum)
+    capsys.readouterr()
+    assert main([*args, "--aliases", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "dùng Huyện Đà Bắc (mã 150) theo cách viết đã xác nhận" in out
+    shapes = GpkgStore.open(store_copy.path).unit_shapes("vn-2024", "district").set_index("code")
+    assert shapes.is_approximate.astype(int)["150"] == 0
+    stored = d.loc[d.MA_HUYEN == 9150].geometry.iloc[0]
+    assert shapes.geometry["150"].symmetric_difference(stored).area < 1e-9
+    # remembered: the next check of such a file needs no aliases file
+    check = check_boundaries(GpkgStore.open(store_copy.path), gj, "vn-2024", code_field="MA_HUYEN")
+    assert "150" in set(check.units.code) and not check.review
 
 
 def test_a_name_that_contradicts_its_code_is_refused(store_copy, tmp_path):
