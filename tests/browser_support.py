@@ -125,3 +125,29 @@ def wait_for(predicate, timeout: float = 30, what: str = "condition"):
             return value
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def wait_idle(page, timeout: float = 60) -> None:
+    """Until Streamlit is not running the script (its status widget is gone)."""
+    wait_for(
+        lambda: page.locator('[data-testid="stStatusWidget"]').count() == 0,
+        timeout,
+        "the app to finish running",
+    )
+
+
+def pick_option(page, combobox: str, option: str, tries: int = 3) -> None:
+    """Open a selectbox and click one of its options, as a person does. A rerun that
+    lands between the two (the page redraws) closes the list: open it again."""
+    for attempt in range(tries):
+        wait_idle(page)
+        page.get_by_role("combobox", name=combobox).click()
+        item = page.get_by_role("option", name=option)
+        try:
+            item.wait_for(state="visible", timeout=5_000)
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            continue
+        item.click()
+        return

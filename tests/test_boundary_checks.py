@@ -88,6 +88,27 @@ def test_gadm_district_file_is_detected_and_same_name_pairs_matched_by_type(
     assert not stored.is_approximate.astype(int).any()
 
 
+def test_a_national_file_with_published_spellings_matches_every_district(store_copy, tmp_path):
+    """The spellings of older national files: the pre-2025 province name Thừa Thiên Huế,
+    Quí/Quý, apostrophes and spaces in minority-language names, no diacritics, "Quần đảo"."""
+    g = gadm_districts(store_copy)
+    g.loc[g.NAME_2 == "Huế", "NAME_2"] = "Thừa Thiên Huế"
+    g.loc[g.NAME_2 == "Hồ Chí Minh", "NAME_2"] = "TP HCM"
+    published = {"Phú Quí": "Phú Quý", "KBang": "K'Bang", "Ia H'Drai": "Ia H' Drai",
+                 "Krông A Na": "Krông Ana", "Quan Sơn": "Quan Son", "Trường Sa": "Quần đảo Trường Sa",
+                 "Quy Nhơn": "Qui Nhơn"}  # fmt: skip
+    for ref, written in published.items():
+        assert g["NAME_3"].eq(ref).sum() == 1, ref
+        g.loc[g["NAME_3"].eq(ref), "NAME_3"] = written
+    shp = tmp_path / "gadm_cu.shp"
+    g.to_file(shp, encoding="utf-8")
+    check = check_boundaries(store_copy, shp, "vn-2024")
+    assert check.level == "district" and "cột NAME_2 là tên tỉnh (khớp 63/63" in check.detection
+    assert len(check.units) == 696 and not check.review and not check.refused
+    hue = store_copy.units("vn-2024", "district")
+    assert set(hue.loc[hue.province_code == "46", "code"]) <= set(check.units.code)  # 9 of Huế
+
+
 def test_explicit_columns_win_and_english_types_narrow_too(store_copy, tmp_path):
     g = gadm_districts(store_copy)
     g = g[g.NAME_2.isin(["Hà Tĩnh", "Đồng Tháp"])].drop(columns="TYPE_3")

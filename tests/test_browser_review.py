@@ -8,14 +8,14 @@ import pytest
 
 from geodata.aliases import read_aliases
 from geodata.store import GpkgStore
-from tests.browser_support import ARTIFACTS, OfflineGuard, Server, wait_for
+from tests.browser_support import ARTIFACTS, OfflineGuard, Server, pick_option, wait_for
 from tests.registry_files import provincial_workbook
 
 pytestmark = pytest.mark.browser
 
 HEADER = ["Tên mô hình", "Loại mô hình", "Huyện/Thành phố", "Xã/Phường/Thị trấn", "Năm thành lập"]
 # one misspelling per window size: the first run's saved alias would match the same one
-MISSPELT = {1920: "Xã Tân Peo", 1366: "Tan Phèo"}
+MISSPELT = {1920: "Xã Tân Peo", 1366: "Tân Pheo Mới"}
 
 
 def rows(misspelt: str) -> list[list]:
@@ -61,8 +61,7 @@ def test_province_given_once_then_a_name_decided_in_the_review(server, browser, 
         wait_for(lambda: "Tên cần xác nhận" in body(), timeout=60, what="the review step")
         assert "Tỉnh theo lựa chọn khi nhập: Tỉnh Hòa Bình" in body()
         page.screenshot(path=str(ARTIFACTS / f"review_{size[0]}.png"), full_page=True)
-        page.get_by_role("combobox", name=f"Xã/phường “{misspelt}”").click()
-        page.get_by_role("option", name="Xã Tân Pheo (mã 04849)").click()
+        pick_option(page, f"Xã/phường “{misspelt}”", "Xã Tân Pheo (mã 04849)")
         page.get_by_role("button", name="Lưu các lựa chọn và kiểm tra lại").click()
         confirm = page.get_by_role("button", name="Xác nhận lưu 2 dòng hợp lệ")
         wait_for(lambda: confirm.count() and confirm.is_enabled(), timeout=60, what="re-check")
