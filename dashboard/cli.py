@@ -15,6 +15,7 @@ from geodata.errors import AnttError
 from geodata.store import resolve_store
 from geodata.view import METRICS
 from loaders.errors import LoaderError
+from loaders.sheets import display_name, safe_frame
 
 APP = Path(__file__).with_name("app.py")
 
@@ -161,7 +162,7 @@ def _cmd_demo(args) -> int:
         examples = ", ".join(g["name"].head(3))
         print(f"  {version}: {len(g):4} × {text} (ví dụ: {examples})")
     if args.report:
-        rep.to_csv(args.report, index=False, encoding="utf-8-sig")
+        safe_frame(rep).to_csv(args.report, index=False, encoding="utf-8-sig")
         print(f"Danh sách đầy đủ: {args.report}")
     return 0
 
@@ -203,7 +204,7 @@ def _cmd_query(args) -> int:
     ]
     out = result.rows[cols]
     if args.csv:
-        out.to_csv(sys.stdout, index=False)
+        safe_frame(out).to_csv(sys.stdout, index=False)
     else:
         print(
             f"{result.view.metric_info.label} — {result.area_name} — {result.view.period_label} "
@@ -256,14 +257,15 @@ def _cmd_import(args) -> int:
     kind = args.command.removeprefix("import-")
     store = GpkgStore.open(args.store)
     path = Path(args.file)
+    name = display_name(path.name)  # printed and stored: a non-UTF-8 name must not break either
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise LoaderError(f"Không đọc được tệp '{path}': {err.strerror}.") from err
-    check = check_registry(store, data, path.name, kind, getattr(args, "crs", None))
+        raise LoaderError(f"Không đọc được tệp '{display_name(path)}': {err.strerror}.") from err
+    check = check_registry(store, data, name, kind, getattr(args, "crs", None))
     n_bad = check.n_rejected_rows
     print(
-        f"{path.name}: {len(check.accepted)} dòng hợp lệ, {n_bad} dòng bị loại "
+        f"{name}: {len(check.accepted)} dòng hợp lệ, {n_bad} dòng bị loại "
         f"(trang: {', '.join(check.sheets)})."
     )
     for r in check.rejected.head(20).itertuples(index=False):
@@ -284,7 +286,7 @@ def _cmd_import(args) -> int:
     if check.accepted.empty:
         print("Lỗi: không có dòng hợp lệ nào để lưu.", file=sys.stderr)
         return 2
-    res = apply_import(store.path, kind, check.accepted, path.name, check.checksum, n_bad)
+    res = apply_import(store.path, kind, check.accepted, name, check.checksum, n_bad)
     if res.unchanged:
         print(f"Tệp này đã được nhập lúc {res.previous}: kho không thay đổi.")
         return 0

@@ -1,0 +1,48 @@
+"""Untrusted text (names, model types, file names, URL values, error messages quoting
+them) shown as the literal text it is: never as Markdown, HTML or mathtext.
+
+One module so every call site escapes the same way. Hand-written because Streamlit
+offers no escaping helper and its Markdown (CommonMark + GFM + directives + LaTeX) has
+more active characters than any general-purpose escaper knows about.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import string
+
+# CommonMark lets any ASCII punctuation be backslash-escaped and shows it literally;
+# escaping all of it also defuses GFM autolinks (`http://…`, `www.`), Streamlit's
+# `:colour[…]`/`:material/…:` directives and `$…$` LaTeX.
+_MD_ACTIVE = re.compile("([" + re.escape(string.punctuation) + "])")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+# in a <script> block `</script>` or `<!--` would end the script; U+2028/9 end a JS line
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+_SCRIPT_UNSAFE |= {"\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def md(value: object) -> str:
+    """`value` as Markdown that renders exactly as the text (one line: a newline in
+    data must not start a heading, list or quote)."""
+    text = _LINE_BREAKS.sub(" ", str(value))
+    return _MD_ACTIVE.sub(r"\\\1", text)
+
+
+def html_text(value: object) -> str:
+    """`value` escaped for HTML element content or a quoted attribute."""
+    return html.escape(str(value), quote=True)
+
+
+def mpl(value: object) -> str:
+    """`value` for a matplotlib text that still parses mathtext: `$` escaped.
+    (Exports also turn mathtext off; this is for a text drawn outside that context.)"""
+    return str(value).replace("$", r"\$")
+
+
+def script_json(value: object) -> str:
+    """JSON to embed in a <script>: no `</script>`, `<!--` or JS line terminator
+    can end the script or the statement early."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group(0)], text)
