@@ -18,6 +18,13 @@ from loaders.errors import LoaderError
 from loaders.sheets import display_name, safe_frame
 
 APP = Path(__file__).with_name("app.py")
+LOOPBACK = "127.0.0.1"
+OPEN_WARNING = (
+    "CẢNH BÁO: bảng điều khiển sẽ lắng nghe trên {address}, không chỉ trên máy này. "
+    "Ứng dụng chưa có đăng nhập: bất kỳ ai truy cập được địa chỉ này đều mở được trang "
+    "“Nhập dữ liệu” và thay số liệu, ranh giới trong kho. Chỉ làm vậy trong mạng nội bộ tin cậy "
+    "hoặc sau một máy chủ có kiểm soát truy cập; bỏ --address để chỉ phục vụ 127.0.0.1."
+)
 
 
 def _add_store(p: argparse.ArgumentParser) -> None:
@@ -144,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_store(serve)
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--headless", action="store_true", help="không tự mở trình duyệt")
+    serve.add_argument(
+        "--address",
+        default=LOOPBACK,
+        help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này); ví dụ 0.0.0.0 để mở ra mạng "
+        "— khi đó trang “Nhập dữ liệu” mở cho mọi người truy cập được",
+    )
     return parser
 
 
@@ -384,23 +397,17 @@ def _cmd_template(args) -> int:
     return 0
 
 
-def _cmd_serve(args) -> int:
-    from geodata.build import build_demo_store
-
-    store = Path(resolve_store(args.store)).resolve()
-    if not store.exists():
-        print(f"Chưa có kho dữ liệu {store}: dựng kho mẫu lần đầu…", file=sys.stderr, flush=True)
-        build_demo_store(store, progress=lambda m: print(m, file=sys.stderr, flush=True))
-    env = {**os.environ, "ANTT_STORE": str(store)}
-    from dashboard.assets import ensure_static_assets
-
-    ensure_static_assets()
+def serve_argv(args, app: Path = APP) -> list[str]:
+    """The Streamlit command line `serve` becomes (settings of .streamlit/config.toml
+    repeated, so any working directory behaves the same)."""
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(APP),
+        str(app),
+        "--server.address",
+        args.address,
         "--server.port",
         str(args.port),
         "--server.enableStaticServing",
@@ -409,9 +416,29 @@ def _cmd_serve(args) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.showErrorDetails",
+        "none",
     ]
     if args.headless:
         cmd += ["--server.headless", "true"]
+    return cmd
+
+
+def _cmd_serve(args) -> int:
+    from geodata.build import build_demo_store
+
+    if args.address != LOOPBACK:
+        bar = "!" * 78
+        print(f"{bar}\n{OPEN_WARNING.format(address=args.address)}\n{bar}", file=sys.stderr)
+    store = Path(resolve_store(args.store)).resolve()
+    if not store.exists():
+        print(f"Chưa có kho dữ liệu {store}: dựng kho mẫu lần đầu…", file=sys.stderr, flush=True)
+        build_demo_store(store, progress=lambda m: print(m, file=sys.stderr, flush=True))
+    env = {**os.environ, "ANTT_STORE": str(store)}
+    from dashboard.assets import ensure_static_assets
+
+    ensure_static_assets()
+    cmd = serve_argv(args)
     # become Streamlit rather than wait for it: a stop signal (systemd, kill) then
     # reaches the server itself instead of leaving it running without its parent
     sys.stdout.flush()
@@ -446,6 +473,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `antt-map query | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as err:  # a bug or an input we did not foresee: still one line
+        if args.debug:
+            raise
+        print(
+            f"Lỗi ngoài dự kiến: {display_name(str(err)) or type(err).__name__}. "
+            "Chạy lại với --debug để xem chi tiết và báo cho người phát triển.",
+            file=sys.stderr,
+        )
+        return 3
 
 
 if __name__ == "__main__":
