@@ -347,7 +347,7 @@ def render(store: GpkgStore) -> None:
     mtime_ns = path.stat().st_mtime_ns
     notes = data_notes(result.approximate, _has_demo_data(str(path), mtime_ns))
     if notes:
-        st.info(md(" ".join(notes)), icon=":material/info:")
+        st.info(" ".join(notes), icon=":material/info:")  # our own wording, no data
 
     base = _base_layers(
         str(path),

@@ -19,6 +19,7 @@ import streamlit as st
 from matplotlib.figure import Figure
 
 from dashboard.format import fmt_int
+from dashboard.safe_text import md
 from geodata.boundary_update import replace_geometries
 from geodata.errors import AnttError
 from geodata.schema import BOUNDARY_VERSIONS, LEVEL_LABELS_VI
@@ -66,7 +67,7 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
         try:
             fields = boundary_fields(path)
         except LoaderError as err:
-            st.error(str(err), icon=":material/error:")
+            st.error(md(err), icon=":material/error:")
             return
         c3, c4 = st.columns(2)
         code_field = c3.selectbox(
@@ -81,7 +82,7 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
         options = (version, level, code_field, crs)
         cached = st.session_state.get(CHECKED)
         if cached is None or cached[0] != (digest, options):
-            with st.spinner(f"Đang đọc và kiểm tra {upload.name}…"):
+            with st.spinner(f"Đang đọc và kiểm tra {md(upload.name)}…"):
                 try:
                     check = check_boundaries(
                         store,
@@ -92,7 +93,7 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
                         crs=crs or None,
                     )
                 except (LoaderError, AnttError) as err:
-                    st.error(_for_page(str(err)), icon=":material/error:")
+                    st.error(md(_for_page(str(err))), icon=":material/error:")
                     return
                 preview = _preview_png(store, check) if len(check.units) else None
             st.session_state[CHECKED] = ((digest, options), check, preview)
@@ -117,7 +118,7 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
                     rejected=skipped,
                 )
             except (AnttError, OSError) as err:
-                st.error(f"Không ghi được vào kho, kho giữ nguyên: {err}", icon=":material/error:")
+                st.error(md(f"Không ghi được vào kho, kho giữ nguyên: {err}"), icon=":material/error:")
                 return
         if res.unchanged:
             msg = f"Tệp {upload.name} đã được nhập lúc {res.previous}: kho không thay đổi."

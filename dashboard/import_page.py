@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard.format import fmt_int
 from dashboard.import_boundaries import render_boundary_import
+from dashboard.safe_text import md
 from geodata.errors import AnttError
 from geodata.imports import apply_import
 from geodata.schema import COMMUNE_STATUS, IMPORTS, MODELS
@@ -69,7 +70,7 @@ def render_import(store: GpkgStore) -> None:
     file_key = f"imp_file_{kind}_{st.session_state.get(UPLOADS, 0)}"
     upload = st.file_uploader("Chọn tệp", type=types, key=file_key, help=help_text)
     if done := st.session_state.pop(DONE, None):
-        st.success(done, icon=":material/check_circle:")
+        st.success(md(done), icon=":material/check_circle:")
     if kind == "boundaries":
         render_boundary_import(store, upload, _stored)
         if upload is None:
@@ -91,11 +92,11 @@ def render_import(store: GpkgStore) -> None:
     key = (hashlib.sha256(data).hexdigest(), kind, crs)
     cached = st.session_state.get(CHECKED)
     if cached is None or cached[0] != key:
-        with st.spinner(f"Đang kiểm tra {upload.name}…"):
+        with st.spinner(f"Đang kiểm tra {md(upload.name)}…"):
             try:
                 check = check_registry(store, data, upload.name, kind, crs or None)
             except (LoaderError, AnttError) as err:
-                st.error(str(err), icon=":material/error:")
+                st.error(md(err), icon=":material/error:")
                 return
         st.session_state[CHECKED] = (key, check)
     check = st.session_state[CHECKED][1]
@@ -104,7 +105,7 @@ def render_import(store: GpkgStore) -> None:
     c1, c2, c3 = st.columns(3)
     c1.metric("Dòng hợp lệ", fmt_int(n_ok))
     c2.metric("Dòng bị loại", fmt_int(n_bad))
-    c3.metric("Trang tính đã đọc", ", ".join(check.sheets))
+    c3.metric("Trang tính đã đọc", md(", ".join(check.sheets)))
     if n_bad:
         st.subheader("Các dòng bị loại")
         if len(check.rejected) <= 100:  # a plain table: every reason readable at once
@@ -139,7 +140,7 @@ def render_import(store: GpkgStore) -> None:
                 store.path, kind, check.accepted, check.file_name, check.checksum, n_bad
             )
         except AnttError as err:
-            st.error(str(err), icon=":material/error:")
+            st.error(md(err), icon=":material/error:")
             return
         if res.unchanged:
             msg = f"Tệp {res.file_name} đã được nhập lúc {res.previous}: kho không thay đổi."

@@ -32,7 +32,7 @@
       return {color: "#ffffff", weight: w, stroke: w > 0, fillColor: "#d9d9d9", fillOpacity: 0.9}; },
     onEachFeature: function (feature, layer) {
       layer.options.code = feature.properties.code;
-      layer.bindTooltip(feature.properties.name, {sticky: true});
+      layer.bindTooltip(esc(feature.properties.name), {sticky: true});  // names are data, Leaflet renders HTML
       // content is built on hover from the current values, so a click (which follows
       // a hover) reports a tooltip that names the unit's code
       layer.on("mouseover", function () { layer.setTooltipContent(A.tip(feature.properties)); });

@@ -11,12 +11,13 @@ from __future__ import annotations
 import html
 import json
 import re
-import string
 
-# CommonMark lets any ASCII punctuation be backslash-escaped and shows it literally;
-# escaping all of it also defuses GFM autolinks (`http://…`, `www.`), Streamlit's
-# `:colour[…]`/`:material/…:` directives and `$…$` LaTeX.
-_MD_ACTIVE = re.compile("([" + re.escape(string.punctuation) + "])")
+# CommonMark shows any backslash-escaped ASCII punctuation literally. Escaped: inline
+# markup (emphasis, links, images, code, HTML, entities), block starts (headings, lists,
+# quotes, tables), `$…$` LaTeX, Streamlit's `:colour[…]`/`:material/…:` directives, and
+# what makes GFM autolinks (`http://`, `www.`, `a@b`). Plain punctuation (' , ; . / ")
+# stays unescaped so the Markdown source remains readable.
+_MD_ACTIVE = re.compile(r"([\\`*_~\[\](){}!<>&$:#+\-=|@])|(?<=www)(\.)|^(\d+)([.)])", re.I)
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 # in a <script> block `</script>` or `<!--` would end the script; U+2028/9 end a JS line
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
@@ -27,7 +28,13 @@ def md(value: object) -> str:
     """`value` as Markdown that renders exactly as the text (one line: a newline in
     data must not start a heading, list or quote)."""
     text = _LINE_BREAKS.sub(" ", str(value))
-    return _MD_ACTIVE.sub(r"\\\1", text)
+    return _MD_ACTIVE.sub(_escape_match, text)
+
+
+def _escape_match(m: re.Match) -> str:
+    if m.group(3):  # "1." or "1)" at the start would begin an ordered list
+        return m.group(3) + "\\" + m.group(4)
+    return "\\" + (m.group(1) or m.group(2))
 
 
 def html_text(value: object) -> str:
