@@ -118,7 +118,9 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
                     rejected=skipped,
                 )
             except (AnttError, OSError) as err:
-                st.error(md(f"Không ghi được vào kho, kho giữ nguyên: {err}"), icon=":material/error:")
+                st.error(
+                    md(f"Không ghi được vào kho, kho giữ nguyên: {err}"), icon=":material/error:"
+                )
                 return
         if res.unchanged:
             msg = f"Tệp {upload.name} đã được nhập lúc {res.previous}: kho không thay đổi."

@@ -169,7 +169,9 @@ def read_csv(data: bytes, name: str, score: Callable[[tuple[str, ...]], int]) ->
         return []
     header_row, header = rows[h]
     data_rows = tuple((n, cells) for n, cells in rows[h + 1 :] if any(_text(c) for c in cells))
-    return [Sheet(Path(display_name(name)).stem, header_row, tuple(_text(c) for c in header), data_rows)]
+    return [
+        Sheet(Path(display_name(name)).stem, header_row, tuple(_text(c) for c in header), data_rows)
+    ]
 
 
 def read_sheets(
