@@ -2,6 +2,9 @@
 // one canvas layer per map, restyle it from a small values table on every filter
 // change (geometry is never re-sent), legend and notes as Leaflet controls.
 (function (map) {
+  // Leaflet.markercluster throws "Map has no maxZoom specified" on a map without one
+  // (no tile layer sets it here): without this the model points never appear
+  if (map.options.maxZoom === undefined) map.setMaxZoom(18);
   function decode(doc) {
     var q = doc.q, feats = [];
     for (var i = 0; i < doc.f.length; i++) {

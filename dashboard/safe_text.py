@@ -24,11 +24,23 @@ _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 _SCRIPT_UNSAFE |= {"\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
+# GFM autolink literals are found in the text *after* escapes are resolved, so `http\://`
+# still becomes a link: an invisible WORD JOINER breaks the pattern instead
+_AUTOLINK = re.compile(r"(?<=http)(?=://)|(?<=https)(?=://)|(?<=www)(?=\.)|(?<=@)", re.I)
+WORD_JOINER = "\u2060"
+
+
 def md(value: object) -> str:
-    """`value` as Markdown that renders exactly as the text (one line: a newline in
-    data must not start a heading, list or quote)."""
-    text = _LINE_BREAKS.sub(" ", str(value))
+    """`value` as Markdown that renders as the text (one line: a newline in data must not
+    start a heading, list or quote). Looks the same; a copied URL or e-mail address
+    carries an invisible U+2060 so that it is not turned into a live link."""
+    text = _AUTOLINK.sub(WORD_JOINER, _LINE_BREAKS.sub(" ", str(value)))
     return _MD_ACTIVE.sub(_escape_match, text)
+
+
+def shown(text: str) -> str:
+    """What a reader sees of `md(text)` once rendered (for tests and comparisons)."""
+    return text.replace(WORD_JOINER, "")
 
 
 def _escape_match(m: re.Match) -> str:

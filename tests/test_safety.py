@@ -20,7 +20,7 @@ import pytest
 
 from dashboard import cli
 from dashboard.cli import build_parser, main, serve_argv
-from dashboard.safe_text import html_text, md, script_json
+from dashboard.safe_text import WORD_JOINER, html_text, md, script_json, shown
 from dashboard.safe_text import mpl as mpl_text
 from dashboard.tables import to_csv_bytes, to_xlsx_bytes
 from geodata.store import GpkgStore
@@ -141,12 +141,18 @@ def test_boundary_report_and_template_have_no_formula():
         ("**đậm** _nghiêng_ `mã` $x$", r"\*\*đậm\*\* \_nghiêng\_ \`mã\` \$x\$"),
         (":red[đỏ] :material/home:", r"\:red\[đỏ\] \:material/home\:"),
         ("# Tiêu đề\n- mục", r"\# Tiêu đề \- mục"),
-        ("1. www.evil.example a@b.vn", r"1\. www\.evil.example a\@b.vn"),
+        ("1. www.evil.example a@b.vn", r"1\. www.evil.example a\@b.vn"),
         ("Chỉ tiêu 'nope'; dùng mặc định.", "Chỉ tiêu 'nope'; dùng mặc định."),
     ],
 )
 def test_md_escapes_every_markdown_construct(text, escaped):
-    assert md(text) == escaped
+    assert shown(md(text)) == escaped
+
+
+def test_md_breaks_autolinks_invisibly():
+    # GFM links `http://…`, `www.…` and e-mail addresses even when `:` is escaped
+    out = md("http://a.vn https://b.vn www.c.vn d@e.vn")
+    assert out.count(WORD_JOINER) == 4 and "http:" not in out and "www." not in out
 
 
 def test_html_and_script_escaping():
