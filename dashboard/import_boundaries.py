@@ -19,7 +19,7 @@ import streamlit as st
 from matplotlib.figure import Figure
 
 from dashboard.format import fmt_int
-from dashboard.safe_text import md
+from dashboard.safe_text import md, md_frame
 from geodata.boundary_update import replace_geometries
 from geodata.errors import AnttError
 from geodata.schema import BOUNDARY_VERSIONS, LEVEL_LABELS_VI
@@ -162,7 +162,7 @@ def _report(check: BoundaryCheck, file_name: str, preview: bytes | None) -> None
     if len(check.report):
         st.subheader("Kết quả kiểm tra")
         if len(check.report) <= 100:
-            st.table(check.report)
+            st.table(md_frame(check.report))
         else:
             st.dataframe(check.report, hide_index=True, width="stretch")
     else:

@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard.format import fmt_int
 from dashboard.import_boundaries import render_boundary_import
-from dashboard.safe_text import md
+from dashboard.safe_text import md, md_frame
 from geodata.errors import AnttError
 from geodata.imports import apply_import
 from geodata.schema import COMMUNE_STATUS, IMPORTS, MODELS
@@ -109,7 +109,7 @@ def render_import(store: GpkgStore) -> None:
     if n_bad:
         st.subheader("Các dòng bị loại")
         if len(check.rejected) <= 100:  # a plain table: every reason readable at once
-            st.table(check.rejected.set_index(["Trang tính", "Dòng"]))
+            st.table(md_frame(check.rejected.set_index(["Trang tính", "Dòng"])))
         else:
             st.dataframe(check.rejected, hide_index=True, width="stretch")
         st.download_button(

@@ -65,3 +65,21 @@ def script_json(value: object) -> str:
     can end the script or the statement early."""
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group(0)], text)
+
+
+def md_frame(df):
+    """A copy of a DataFrame for `st.table` (which renders Markdown in every cell,
+    header and index): text cells, column names and index values through `md`."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or str(out[col].dtype) in ("string", "str"):
+            out[col] = out[col].map(lambda v: md(v) if isinstance(v, str) else v)
+    out.columns = [md(c) for c in out.columns]
+    esc = lambda v: md(v) if isinstance(v, str) else v  # noqa: E731
+    names = [esc(n) for n in out.index.names]
+    if out.index.nlevels > 1:
+        out.index = out.index.set_levels([lv.map(esc) for lv in out.index.levels])
+    else:
+        out.index = out.index.map(esc)
+    out.index.names = names
+    return out

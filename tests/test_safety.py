@@ -36,6 +36,7 @@ FORMULAS = [
     "\t=1+1",
     "\r=1+1",
 ]
+EVIL_IMAGE = "![x](http://evil.example/p.png)"
 NON_UTF8 = os.fsdecode(b"\xff\xfe-so-lieu.csv")
 
 
@@ -344,3 +345,16 @@ def test_started_server_listens_on_loopback_only(demo_build, tmp_path):
         assert _listening_addresses(srv.port) == {"0100007F"}  # 127.0.0.1, and nothing else
     finally:
         srv.stop()
+
+
+def test_md_frame_escapes_cells_headers_and_index_for_st_table():
+    from dashboard.safe_text import md_frame
+
+    df = pd.DataFrame(
+        {"Trang tính": ["*a*"], "Dòng": [3], "Giá trị": [EVIL_IMAGE], "[h](u)": [-1]}
+    ).set_index(["Trang tính", "Dòng"])
+    out = md_frame(df)
+    assert out.iloc[0, 0] == md(EVIL_IMAGE) and out.iloc[0, 1] == -1
+    assert list(out.columns) == ["Giá trị", r"\[h\]\(u\)"]
+    assert out.index[0] == (r"\*a\*", 3)
+    assert df.iloc[0, 0] == EVIL_IMAGE  # the caller's table is unchanged
