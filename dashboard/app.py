@@ -3,8 +3,11 @@ geodata -> render."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import sys
+import uuid
 from functools import partial
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from dashboard.export.writers import FORMATS, export_bytes
 from dashboard.figures import cards, previous_totals
 from dashboard.map_view import BaseLayers, base_layers, base_map, values_layer, values_payload
 from dashboard.notes import data_notes
+from dashboard.safe_text import html_text, md
 from dashboard.tables import ranking, to_csv_bytes, to_xlsx_bytes
 from geodata.classify import SCHEMES, classify, palette_for
 from geodata.display import display_layers
@@ -34,6 +38,18 @@ from geodata.query import (
 from geodata.schema import LEVEL_LABELS_VI, LEVELS
 from geodata.store import GpkgStore, resolve_store
 from geodata.view import METRICS, MapView
+from loaders.errors import LoaderError
+
+LOG = logging.getLogger("antt.dashboard")
+if not LOG.handlers:  # the server log (stderr of `antt-map serve`), whatever Streamlit set up
+    _handler = logging.StreamHandler(sys.stderr)
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    LOG.addHandler(_handler)
+    LOG.propagate = False
+UNEXPECTED = (
+    "Đã xảy ra lỗi ngoài dự kiến khi hiển thị trang (mã lỗi {ref}); chi tiết đã được ghi vào "
+    "nhật ký máy chủ. Tải lại trang; nếu lỗi lặp lại, báo quản trị viên kèm mã lỗi này."
+)
 
 METRIC_ORDER = (
     "model_count",
@@ -239,7 +255,7 @@ def sidebar(store: GpkgStore, view: MapView, result: ViewResult) -> None:
             )
         else:
             sb.caption(
-                f"Không tìm thấy địa bàn nào khớp với “{query}” trong {result.version.version}."
+                f"Không tìm thấy địa bàn nào khớp với “{md(query)}” trong {md(result.version.version)}."
             )
 
     provinces = units[units["level"] == "province"]
@@ -255,7 +271,7 @@ def sidebar(store: GpkgStore, view: MapView, result: ViewResult) -> None:
             "không còn cấp huyện để lọc hay hiển thị."
         )
     if area_row is not None and area_row["level"] == "commune":
-        sb.caption(f"Đang xem: {area_row['name']}")
+        sb.caption(f"Đang xem: {md(area_row['name'])}")
 
     area_level = None if area_row is None else area_row["level"]
     allowed = [
@@ -290,7 +306,8 @@ def sidebar(store: GpkgStore, view: MapView, result: ViewResult) -> None:
 
 
 def model_points(store, result: ViewResult) -> list[list]:
-    """[lat, lon, tooltip] of the active models with a point inside the view's area."""
+    """[lat, lon, tooltip] of the active models with a point inside the view's area; the
+    tooltip is HTML-escaped (Leaflet's bindTooltip renders its text as HTML)."""
     communes = store.units(result.version.version, "commune")
     inside = set(
         communes_in_area(communes, {"level": result.area_level, "code": result.view.area})["code"]
@@ -298,7 +315,7 @@ def model_points(store, result: ViewResult) -> list[list]:
     m = active_models(store, result.view, result.version.version)
     m = m[m["commune_code"].isin(inside)].dropna(subset=["lon", "lat"])
     return [
-        [float(r.lat), float(r.lon), f"{r.name} ({r.model_type}, từ {r.start_year})"]
+        [float(r.lat), float(r.lon), html_text(f"{r.name} ({r.model_type}, từ {r.start_year})")]
         for r in m.itertuples()
     ]
 
@@ -315,21 +332,22 @@ def render(store: GpkgStore) -> None:
     metric = view.metric_info
     st.title("Bản đồ mô hình tự quản về an ninh trật tự")
     types = (
-        ", ".join(view.model_types)
+        md(", ".join(view.model_types))
         if view.model_types and metric.kind == "models"
         else "tất cả các loại mô hình"
     )
+    # data (area names, model types) is escaped; only the bold label is markup
     st.markdown(
-        f"**{metric.label}** — {result.area_name} — {view.period_label} · "
+        f"**{md(metric.label)}** — {md(result.area_name)} — {md(view.period_label)} · "
         f"cấp {LEVEL_LABELS_VI[view.level]} · {types if metric.kind == 'models' else 'trạng thái cuối kỳ'}"
     )
     for msg in st.session_state.get(S.MESSAGES, []):
-        st.warning(msg, icon=":material/warning:")
+        st.warning(md(msg), icon=":material/warning:")  # quotes values from the URL
     path = Path(store.path)
     mtime_ns = path.stat().st_mtime_ns
     notes = data_notes(result.approximate, _has_demo_data(str(path), mtime_ns))
     if notes:
-        st.info(" ".join(notes), icon=":material/info:")
+        st.info(" ".join(notes), icon=":material/info:")  # our own wording, no data
 
     base = _base_layers(
         str(path),
@@ -374,7 +392,7 @@ def render(store: GpkgStore) -> None:
             S.set_view(store, view.with_(area="", level="province"))
             st.rerun()
         for note in result.notes:
-            st.caption(note)
+            st.caption(md(note))
 
     st.subheader("Xếp hạng các đơn vị")
     table = ranking(result)
@@ -418,8 +436,6 @@ def _export(path: Path, view: MapView, fmt: str) -> bytes:
 
 def card_html(card) -> str:
     """A figure card that never truncates its value (st.metric cuts long values)."""
-    import html as _h
-
     delta = ""
     if card.delta:
         colour = (
@@ -427,13 +443,13 @@ def card_html(card) -> str:
             if card.delta.startswith("+")
             else ("#b42318" if card.delta.startswith("−") else "#555")
         )
-        delta = f'<div style="color:{colour};font-size:0.9rem">{_h.escape(card.delta)}</div>'
+        delta = f'<div style="color:{colour};font-size:0.9rem">{html_text(card.delta)}</div>'
     return (
-        f'<div class="antt-card" title="{_h.escape(card.help)}" style="border:1px solid #e3e6ea;'
+        f'<div class="antt-card" title="{html_text(card.help)}" style="border:1px solid #e3e6ea;'
         f'border-radius:8px;padding:8px 12px;margin-bottom:10px">'
-        f'<div style="font-size:0.85rem;color:#444">{_h.escape(card.label)}</div>'
+        f'<div style="font-size:0.85rem;color:#444">{html_text(card.label)}</div>'
         f'<div class="antt-card-value" style="font-size:1.45rem;font-weight:600;line-height:1.3">'
-        f"{_h.escape(card.value)}</div>{delta}</div>"
+        f"{html_text(card.value)}</div>{delta}</div>"
     )
 
 
@@ -461,10 +477,16 @@ def handle_click(store, view: MapView, result: ViewResult, base: BaseLayers, out
 
 
 def _guarded(page) -> None:
+    """Run a page; our own errors are one Vietnamese line, anything else one line too
+    (with a reference to find it), its traceback only in the server log."""
     try:
         page(get_store())
-    except AnttError as err:
-        st.error(str(err), icon=":material/error:")
+    except (AnttError, LoaderError) as err:
+        st.error(md(err), icon=":material/error:")
+    except Exception:  # Streamlit's rerun/stop signals are BaseException: not caught
+        ref = uuid.uuid4().hex[:8]
+        LOG.exception("Lỗi ngoài dự kiến khi vẽ trang (mã %s)", ref)
+        st.error(UNEXPECTED.format(ref=ref), icon=":material/error:")
 
 
 def map_page() -> None:

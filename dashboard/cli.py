@@ -15,8 +15,16 @@ from geodata.errors import AnttError
 from geodata.store import resolve_store
 from geodata.view import METRICS
 from loaders.errors import LoaderError
+from loaders.sheets import display_name, safe_frame
 
 APP = Path(__file__).with_name("app.py")
+LOOPBACK = "127.0.0.1"
+OPEN_WARNING = (
+    "CẢNH BÁO: bảng điều khiển sẽ lắng nghe trên {address}, không chỉ trên máy này. "
+    "Ứng dụng chưa có đăng nhập: bất kỳ ai truy cập được địa chỉ này đều mở được trang "
+    "“Nhập dữ liệu” và thay số liệu, ranh giới trong kho. Chỉ làm vậy trong mạng nội bộ tin cậy "
+    "hoặc sau một máy chủ có kiểm soát truy cập; bỏ --address để chỉ phục vụ 127.0.0.1."
+)
 
 
 def _add_store(p: argparse.ArgumentParser) -> None:
@@ -176,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_store(serve)
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--headless", action="store_true", help="không tự mở trình duyệt")
+    serve.add_argument(
+        "--address",
+        default=LOOPBACK,
+        help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này); ví dụ 0.0.0.0 để mở ra mạng "
+        "— khi đó trang “Nhập dữ liệu” mở cho mọi người truy cập được",
+    )
     return parser
 
 
@@ -194,7 +208,7 @@ def _cmd_demo(args) -> int:
         examples = ", ".join(g["name"].head(3))
         print(f"  {version}: {len(g):4} × {text} (ví dụ: {examples})")
     if args.report:
-        rep.to_csv(args.report, index=False, encoding="utf-8-sig")
+        safe_frame(rep).to_csv(args.report, index=False, encoding="utf-8-sig")
         print(f"Danh sách đầy đủ: {args.report}")
     return 0
 
@@ -236,7 +250,7 @@ def _cmd_query(args) -> int:
     ]
     out = result.rows[cols]
     if args.csv:
-        out.to_csv(sys.stdout, index=False)
+        safe_frame(out).to_csv(sys.stdout, index=False)
     else:
         print(
             f"{result.view.metric_info.label} — {result.area_name} — {result.view.period_label} "
@@ -291,15 +305,16 @@ def _cmd_import(args) -> int:
     kind = args.command.removeprefix("import-")
     store = GpkgStore.open(args.store)
     path = Path(args.file)
+    name = display_name(path.name)  # printed and stored: a non-UTF-8 name must not break either
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise LoaderError(f"Không đọc được tệp '{path}': {err.strerror}.") from err
+        raise LoaderError(f"Không đọc được tệp '{display_name(path)}': {err.strerror}.") from err
     aliases = read_alias_file(args.aliases, store) if args.aliases else []
     check = check_registry(
         store,
         data,
-        path.name,
+        name,
         kind,
         getattr(args, "crs", None),
         province=args.province,
@@ -308,7 +323,7 @@ def _cmd_import(args) -> int:
     )
     n_bad = check.n_rejected_rows
     print(
-        f"{path.name}: {len(check.accepted)} dòng hợp lệ, {n_bad} dòng bị loại "
+        f"{name}: {len(check.accepted)} dòng hợp lệ, {n_bad} dòng bị loại "
         f"(trang: {', '.join(check.sheets)})."
     )
     for note in check.notes:
@@ -340,7 +355,7 @@ def _cmd_import(args) -> int:
         return 2
     if aliases:
         store_aliases(store.path, aliases, _os_user())
-    res = apply_import(store.path, kind, check.accepted, path.name, check.checksum, n_bad)
+    res = apply_import(store.path, kind, check.accepted, name, check.checksum, n_bad)
     if res.unchanged:
         print(f"Tệp này đã được nhập lúc {res.previous}: kho không thay đổi.")
         return 0
@@ -470,23 +485,17 @@ def _cmd_template(args) -> int:
     return 0
 
 
-def _cmd_serve(args) -> int:
-    from geodata.build import build_demo_store
-
-    store = Path(resolve_store(args.store)).resolve()
-    if not store.exists():
-        print(f"Chưa có kho dữ liệu {store}: dựng kho mẫu lần đầu…", file=sys.stderr, flush=True)
-        build_demo_store(store, progress=lambda m: print(m, file=sys.stderr, flush=True))
-    env = {**os.environ, "ANTT_STORE": str(store)}
-    from dashboard.assets import ensure_static_assets
-
-    ensure_static_assets()
+def serve_argv(args, app: Path = APP) -> list[str]:
+    """The Streamlit command line `serve` becomes (settings of .streamlit/config.toml
+    repeated, so any working directory behaves the same)."""
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(APP),
+        str(app),
+        "--server.address",
+        args.address,
         "--server.port",
         str(args.port),
         "--server.enableStaticServing",
@@ -495,9 +504,29 @@ def _cmd_serve(args) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.showErrorDetails",
+        "none",
     ]
     if args.headless:
         cmd += ["--server.headless", "true"]
+    return cmd
+
+
+def _cmd_serve(args) -> int:
+    from geodata.build import build_demo_store
+
+    if args.address != LOOPBACK:
+        bar = "!" * 78
+        print(f"{bar}\n{OPEN_WARNING.format(address=args.address)}\n{bar}", file=sys.stderr)
+    store = Path(resolve_store(args.store)).resolve()
+    if not store.exists():
+        print(f"Chưa có kho dữ liệu {store}: dựng kho mẫu lần đầu…", file=sys.stderr, flush=True)
+        build_demo_store(store, progress=lambda m: print(m, file=sys.stderr, flush=True))
+    env = {**os.environ, "ANTT_STORE": str(store)}
+    from dashboard.assets import ensure_static_assets
+
+    ensure_static_assets()
+    cmd = serve_argv(args)
     # become Streamlit rather than wait for it: a stop signal (systemd, kill) then
     # reaches the server itself instead of leaving it running without its parent
     sys.stdout.flush()
@@ -532,6 +561,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `antt-map query | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as err:  # a bug or an input we did not foresee: still one line
+        if args.debug:
+            raise
+        print(
+            f"Lỗi ngoài dự kiến: {display_name(str(err)) or type(err).__name__}. "
+            "Chạy lại với --debug để xem chi tiết và báo cho người phát triển.",
+            file=sys.stderr,
+        )
+        return 3
 
 
 if __name__ == "__main__":

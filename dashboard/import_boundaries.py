@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from dashboard.format import fmt_int
 from dashboard.import_review import ALIASES_SAVED, render_review
+from dashboard.safe_text import md
 from geodata.boundary_update import outline_summary, replace_geometries
 from geodata.errors import AnttError
 from geodata.schema import BOUNDARY_VERSIONS, LEVEL_LABELS_VI
@@ -68,7 +69,7 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
         try:
             fields = boundary_fields(path)
         except LoaderError as err:
-            st.error(str(err), icon=":material/error:")
+            st.error(md(err), icon=":material/error:")
             return
         c3, c4 = st.columns(2)
         code_field = c3.selectbox(
@@ -114,7 +115,7 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
         saved = st.session_state.get(ALIASES_SAVED, 0)  # a saved alias: check again
         options = (version, level, code_field, crs, *picked.values(), accept, saved)
         if cached is None or cached[0] != (digest, options):
-            with st.spinner(f"Đang đọc và kiểm tra {upload.name}…"):
+            with st.spinner(f"Đang đọc và kiểm tra {md(upload.name)}…"):
                 try:
                     check = check_boundaries(
                         store,
@@ -127,7 +128,7 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
                         **picked,
                     )
                 except (LoaderError, AnttError) as err:
-                    st.error(_for_page(str(err)), icon=":material/error:")
+                    st.error(md(_for_page(str(err))), icon=":material/error:")
                     return
                 preview = _preview_png(store, check) if len(check.units) else None
             st.session_state[CHECKED] = ((digest, options), check, preview)
@@ -154,7 +155,9 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
                     rejected=skipped,
                 )
             except (AnttError, OSError) as err:
-                st.error(f"Không ghi được vào kho, kho giữ nguyên: {err}", icon=":material/error:")
+                st.error(
+                    md(f"Không ghi được vào kho, kho giữ nguyên: {err}"), icon=":material/error:"
+                )
                 return
         if res.unchanged:
             msg = f"Tệp {upload.name} đã được nhập lúc {res.previous}: kho không thay đổi."

@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard.format import fmt_int
 from dashboard.import_boundaries import render_boundary_import
 from dashboard.import_review import ALIASES_SAVED, render_review
+from dashboard.safe_text import md, md_frame
 from geodata.errors import AnttError
 from geodata.imports import apply_import
 from geodata.schema import COMMUNE_STATUS, IMPORTS, MODELS
@@ -70,7 +71,7 @@ def render_import(store: GpkgStore) -> None:
     file_key = f"imp_file_{kind}_{st.session_state.get(UPLOADS, 0)}"
     upload = st.file_uploader("Chọn tệp", type=types, key=file_key, help=help_text)
     if done := st.session_state.pop(DONE, None):
-        st.success(done, icon=":material/check_circle:")
+        st.success(md(done), icon=":material/check_circle:")
     if kind == "boundaries":
         render_boundary_import(store, upload, _stored)
         if upload is None:
@@ -104,10 +105,10 @@ def render_import(store: GpkgStore) -> None:
     key = (hashlib.sha256(data).hexdigest(), kind, crs, province, district, aliases_seen)
     cached = st.session_state.get(CHECKED)
     if cached is None or cached[0] != key:
-        bar = st.progress(0.0, text=f"Đang kiểm tra {upload.name}…")
+        bar = st.progress(0.0, text=f"Đang kiểm tra {md(upload.name)}…")
 
         def step(done: int, total: int) -> None:
-            bar.progress(done / max(total, 1), text=f"Đang kiểm tra {upload.name}: "
+            bar.progress(done / max(total, 1), text=f"Đang kiểm tra {md(upload.name)}: "
                          f"{fmt_int(done)}/{fmt_int(total)} dòng")  # fmt: skip
 
         try:
@@ -116,23 +117,23 @@ def render_import(store: GpkgStore) -> None:
             )
         except (LoaderError, AnttError) as err:
             bar.empty()
-            st.error(str(err), icon=":material/error:")
+            st.error(md(err), icon=":material/error:")
             return
         bar.empty()
         st.session_state[CHECKED] = (key, check)
     check = st.session_state[CHECKED][1]
     for note in check.notes:
-        st.info(note, icon=":material/info:")
+        st.info(md(note), icon=":material/info:")  # quotes the file's title rows
 
     n_ok, n_bad = len(check.accepted), check.n_rejected_rows
     c1, c2, c3 = st.columns(3)
     c1.metric("Dòng hợp lệ", fmt_int(n_ok))
     c2.metric("Dòng bị loại", fmt_int(n_bad))
-    c3.metric("Trang tính đã đọc", ", ".join(check.sheets))
+    c3.metric("Trang tính đã đọc", md(", ".join(check.sheets)))
     if n_bad:
         st.subheader("Các dòng bị loại")
         if len(check.rejected) <= 100:  # a plain table: every reason readable at once
-            st.table(check.rejected.set_index(["Trang tính", "Dòng"]))
+            st.table(md_frame(check.rejected.set_index(["Trang tính", "Dòng"])))
         else:
             st.dataframe(check.rejected, hide_index=True, width="stretch")
         st.download_button(
@@ -165,7 +166,7 @@ def render_import(store: GpkgStore) -> None:
                 store.path, kind, check.accepted, check.file_name, check.checksum, n_bad
             )
         except AnttError as err:
-            st.error(str(err), icon=":material/error:")
+            st.error(md(err), icon=":material/error:")
             return
         if res.unchanged:
             msg = f"Tệp {res.file_name} đã được nhập lúc {res.previous}: kho không thay đổi."

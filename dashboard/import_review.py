@@ -12,6 +12,7 @@ import getpass
 
 import streamlit as st
 
+from dashboard.safe_text import md
 from geodata.aliases import NameAlias, store_aliases
 from geodata.errors import AnttError
 from geodata.schema import LEVEL_LABELS_VI
@@ -53,7 +54,8 @@ def render_review(store, review: tuple[ReviewItem, ...]) -> None:
                 + f" — {item.count} dòng"
             )
             choices = [NOT_CHOSEN, *(f"{name} (mã {code})" for code, name in item.options)]
-            picked = st.selectbox(label, choices, key=f"imp_review_{n}", help=item.reason)
+            # label and help render Markdown, options are plain text
+            picked = st.selectbox(md(label), choices, key=f"imp_review_{n}", help=md(item.reason))
             if picked != NOT_CHOSEN:
                 code = item.options[choices.index(picked) - 1][0]
                 picks.append((item, code))
@@ -67,7 +69,7 @@ def render_review(store, review: tuple[ReviewItem, ...]) -> None:
     try:
         n = store_aliases(store.path, aliases, _user())
     except AnttError as err:
-        st.error(str(err), icon=":material/error:")
+        st.error(md(err), icon=":material/error:")
         return
     st.session_state[ALIASES_SAVED] = st.session_state.get(ALIASES_SAVED, 0) + 1
     st.toast(f"Đã lưu {n} cách viết; đang kiểm tra lại tệp.")

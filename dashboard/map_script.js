@@ -2,6 +2,9 @@
 // one canvas layer per map, restyle it from a small values table on every filter
 // change (geometry is never re-sent), legend and notes as Leaflet controls.
 (function (map) {
+  // Leaflet.markercluster throws "Map has no maxZoom specified" on a map without one
+  // (no tile layer sets it here): without this the model points never appear
+  if (map.options.maxZoom === undefined) map.setMaxZoom(18);
   function decode(doc) {
     var q = doc.q, feats = [];
     for (var i = 0; i < doc.f.length; i++) {
@@ -32,7 +35,7 @@
       return {color: "#ffffff", weight: w, stroke: w > 0, fillColor: "#d9d9d9", fillOpacity: 0.9}; },
     onEachFeature: function (feature, layer) {
       layer.options.code = feature.properties.code;
-      layer.bindTooltip(feature.properties.name, {sticky: true});
+      layer.bindTooltip(esc(feature.properties.name), {sticky: true});  // names are data, Leaflet renders HTML
       // content is built on hover from the current values, so a click (which follows
       // a hover) reports a tooltip that names the unit's code
       layer.on("mouseover", function () { layer.setTooltipContent(A.tip(feature.properties)); });

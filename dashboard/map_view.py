@@ -24,6 +24,7 @@ from jinja2 import Template
 from dashboard.assets import CLUSTER_CSS, CLUSTER_JS, LEAFLET_CSS, LEAFLET_JS
 from dashboard.format import fmt_number
 from dashboard.notes import map_note
+from dashboard.safe_text import script_json
 from geodata.classify import NO_DATA_COLOUR, Classes
 from geodata.display import DisplayLayers, encode_layer
 from geodata.islands import ARCHIPELAGOS
@@ -162,7 +163,7 @@ def base_map(
     }
     js = (
         "window.antt = window.antt || {}; Object.assign(window.antt, "
-        + json.dumps(setup, separators=(",", ":"), ensure_ascii=False)
+        + script_json(setup)
         + ");\n"
         + MAP_SCRIPT
     )
@@ -260,17 +261,17 @@ def values_payload(result: ViewResult, classes: Classes) -> dict:
 
 def values_layer(payload: dict, points: list[list] | None = None) -> folium.FeatureGroup:
     """The dynamic part: restyles the base layer; optional clustered model points
-    given as [lat, lon, tooltip] rows."""
+    given as [lat, lon, tooltip] rows (tooltip already HTML-escaped: Leaflet renders it)."""
     fg = folium.FeatureGroup(name="Số liệu", control=False)
     js = (
         "window.antt = window.antt || {}; window.antt.pending = "
-        + json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        + script_json(payload)
         + "; if (window.antt.apply) { window.antt.apply(window.antt.pending); }\n"
     )
     if points:
         js += (
             "(function(){ var cl = L.markerClusterGroup({showCoverageOnHover: false});"
-            " var pts = " + json.dumps(points, separators=(",", ":"), ensure_ascii=False) + ";"
+            " var pts = " + script_json(points) + ";"
             " pts.forEach(function(p){ L.circleMarker([p[0], p[1]], {radius: 5, color: '#b30000',"
             " weight: 1, fillColor: '#ff6f00', fillOpacity: 0.9}).bindTooltip(p[2]).addTo(cl); });"
             " cl.addTo(MAP_VAR); window.antt.points = cl; })();\n"

@@ -1,4 +1,5 @@
-"""The ranking table of a view and its CSV / XLSX downloads (no Streamlit)."""
+"""The ranking table of a view and its CSV / XLSX downloads (no Streamlit); every
+cell goes through `safe_frame`, so a unit name is never written as a formula."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pandas as pd
 from openpyxl.styles import Font
 
 from geodata.query import ViewResult
+from loaders.sheets import safe_cell, safe_frame
 
 COLUMNS_VI = {
     "rank": "Hạng",
@@ -41,15 +43,15 @@ def ranking(result: ViewResult) -> pd.DataFrame:
 
 def to_csv_bytes(table: pd.DataFrame) -> bytes:
     """UTF-8 with BOM so Excel shows the Vietnamese headers correctly."""
-    return table.to_csv(index=False).encode("utf-8-sig")
+    return safe_frame(table).to_csv(index=False).encode("utf-8-sig")
 
 
 def to_xlsx_bytes(table: pd.DataFrame, title: str) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        table.to_excel(xw, index=False, sheet_name="Xếp hạng", startrow=2)
+        safe_frame(table).to_excel(xw, index=False, sheet_name="Xếp hạng", startrow=2)
         ws = xw.sheets["Xếp hạng"]
-        ws["A1"] = title
+        ws["A1"] = safe_cell(title)
         ws["A1"].font = Font(bold=True, size=13)
         for col in ws.columns:
             width = max(len(str(c.value or "")) for c in col[2:]) + 2

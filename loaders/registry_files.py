@@ -1,4 +1,7 @@
-"""Workbooks for data staff: the import template and the rejected-row report."""
+"""Workbooks for data staff: the import template and the rejected-row report.
+
+Every cell goes through `loaders.sheets.safe_cell`: a value copied from an uploaded file
+(`=HYPERLINK(…)`) is shown as text in the report, never run as a formula."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from loaders.boundaries import BoundaryCheck
 from loaders.registry import COLUMNS, KINDS, RegistryCheck
+from loaders.sheets import safe_cell, safe_frame
 
 SHEET_NAMES = {"models": "Mô hình", "status": "Trạng thái xã"}
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -47,13 +51,13 @@ def template_bytes() -> bytes:
             lines.append((f"  {c.header}{' (bắt buộc)' if c.required else ''}: {c.note}", False))
         lines.append(("", False))
     for i, (text, bold) in enumerate(lines, start=1):
-        cell = guide.cell(i, 1, text)
+        cell = guide.cell(i, 1, safe_cell(text))
         cell.font = Font(bold=bold, size=13 if i == 1 else 11)
     guide.column_dimensions["A"].width = 120
     for kind, cols in COLUMNS.items():
         ws = wb.create_sheet(SHEET_NAMES[kind])
         for j, c in enumerate(cols, start=1):
-            cell = ws.cell(1, j, c.header)
+            cell = ws.cell(1, j, safe_cell(c.header))
             cell.font = Font(bold=True)
             cell.fill = REQUIRED_FILL if c.required else HEAD_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -73,9 +77,9 @@ def report_workbook(
         df = report
         if not len(df):
             df = pd.DataFrame([[""] * (len(report.columns) - 1) + [empty]], columns=report.columns)
-        df.to_excel(xw, sheet_name=sheet, index=False, startrow=2)
+        safe_frame(df).to_excel(xw, sheet_name=sheet, index=False, startrow=2)
         ws = xw.sheets[sheet]
-        ws.cell(1, 1, title).font = Font(bold=True, size=13)
+        ws.cell(1, 1, safe_cell(title)).font = Font(bold=True, size=13)
         for j, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(j)].width = width
         for cell in ws[3]:

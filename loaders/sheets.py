@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,42 @@ from pathlib import Path
 from loaders.errors import LoaderError
 
 HEADER_SCAN_ROWS = 30
+# Python's default (131,072 characters) fails on long notes; 10 MB still bounds memory
+CSV_FIELD_LIMIT = 10 * 1024 * 1024
+csv.field_size_limit(CSV_FIELD_LIMIT)
+# OWASP "CSV injection": Excel and LibreOffice run a cell starting with these as a formula
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A value as a spreadsheet cell that is never run as a formula: text starting with
+    `= + - @`, tab or CR gets a leading apostrophe (shown, not evaluated); numbers,
+    dates and empty cells are kept as they are (a negative number stays a number)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_frame(df):
+    """A copy of a DataFrame (column names too) with `safe_cell` applied to every
+    text cell: the one path for every XLSX or CSV this application writes."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or str(out[col].dtype) in ("string", "str"):
+            out[col] = out[col].map(safe_cell)
+    out.columns = [safe_cell(c) for c in out.columns]
+    return out
+
+
+def display_name(name: str | bytes | os.PathLike) -> str:
+    """A file name fit to show, print and store: bytes that are not UTF-8 (a Linux name
+    read with surrogate escapes, or raw bytes) become U+FFFD, control characters `?`."""
+    text = os.fsdecode(name) if isinstance(name, bytes | os.PathLike) else name
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a lone surrogate that did not come from a byte
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return "".join("?" if unicodedata.category(c) == "Cc" else c for c in text)
 
 
 @dataclass(frozen=True)
@@ -138,7 +175,16 @@ def read_csv(data: bytes, name: str, score: Callable[[tuple[str, ...]], int]) ->
         dialect = csv.Sniffer().sniff(text[:5000], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [(i, tuple(r)) for i, r in enumerate(csv.reader(io.StringIO(text), dialect), start=1)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        rows = [(i, tuple(r)) for i, r in enumerate(reader, start=1)]
+    except csv.Error as err:  # a field over the limit, or a NUL byte in a text file
+        raise LoaderError(
+            f"Không đọc được tệp CSV '{display_name(name)}': dòng {reader.line_num} có một ô "
+            f"dài quá {CSV_FIELD_LIMIT // (1024 * 1024)} triệu ký tự hoặc có ký tự NUL "
+            "(thường do một dấu ngoặc kép không đóng, khiến phần còn lại của tệp thành một ô). "
+            "Sửa ô đó trong Excel rồi lưu lại dạng “CSV UTF-8”."
+        ) from err
     h = _pick_header(rows, score)
     if h is None:
         return []
@@ -146,7 +192,7 @@ def read_csv(data: bytes, name: str, score: Callable[[tuple[str, ...]], int]) ->
     data_rows = tuple((n, cells) for n, cells in rows[h + 1 :] if any(_text(c) for c in cells))
     return [
         Sheet(
-            Path(name).stem,
+            Path(display_name(name)).stem,
             header_row,
             tuple(_text(c) for c in header),
             data_rows,
@@ -160,6 +206,7 @@ def read_sheets(
 ) -> list[Sheet]:
     """The tables of an uploaded or local file, by its extension."""
     ext = Path(file_name).suffix.lower()
+    file_name = display_name(file_name)
     if ext in (".xlsx", ".xlsm"):
         return read_xlsx(data, score)
     if ext in (".csv", ".txt"):

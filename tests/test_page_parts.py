@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 
 import openpyxl
@@ -14,6 +13,7 @@ from dashboard.assets import ensure_static_assets
 from dashboard.figures import cards, previous_totals
 from dashboard.map_view import OfflineMap, base_layers, base_map, values_layer, values_payload
 from dashboard.notes import data_notes
+from dashboard.safe_text import script_json
 from dashboard.tables import ranking, to_csv_bytes, to_xlsx_bytes
 from geodata.classify import classify, palette_for
 from geodata.display import display_layers
@@ -66,7 +66,7 @@ def test_values_payload_covers_every_unit(store):
     base_js = _get_map_string(m)
     assert "unitsDoc" in base_js and "MAP_VAR" not in base_js
     js = _get_feature_group_string(values_layer(payload), m)
-    assert json.dumps(payload["legendHtml"], ensure_ascii=False) in js
+    assert script_json(payload["legendHtml"]) in js  # `<` escaped: data cannot end the script
 
 
 def test_cards_show_the_seed_figures_and_the_change(store):

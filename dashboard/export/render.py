@@ -40,6 +40,9 @@ RC = {
     "pdf.compression": 6,
     "path.simplify": True,
     "axes.unicode_minus": False,
+    # names and model types are data: `$…$` in them is text, never mathtext
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 INK = "#1d2733"
 MUTED = "#55606e"
