@@ -388,6 +388,7 @@ def _cmd_import_boundaries(args) -> int:
 
     store = GpkgStore.open(args.store)
     path = Path(args.file)
+    name = display_name(path.name)  # printed and stored: a non-UTF-8 name must not break either
     for label, value in (("--valid-from", args.valid_from), ("--valid-to", args.valid_to)):
         if value:
             try:
@@ -420,7 +421,7 @@ def _cmd_import_boundaries(args) -> int:
     )
     n_ok = len(check.units)
     print(
-        f"{path.name}: {check.features} đối tượng, hệ tọa độ {check.source_crs}; "
+        f"{name}: {check.features} đối tượng, hệ tọa độ {check.source_crs}; "
         f"nhận ra {n_ok} đơn vị cấp {LEVEL_LABELS_VI[check.level]} của {check.version}."
     )
     print(f"Nhận biết: {check.detection}.")
@@ -437,7 +438,7 @@ def _cmd_import_boundaries(args) -> int:
         from dashboard.export.writers import write_atomic
         from loaders.registry_files import boundary_report_xlsx
 
-        write_atomic(args.report, boundary_report_xlsx(check, path.name))
+        write_atomic(args.report, boundary_report_xlsx(check, name))
     unidentified = check.skipped
     if args.strict and unidentified:
         print(
@@ -461,9 +462,9 @@ def _cmd_import_boundaries(args) -> int:
         check.version,
         check.level,
         check.units,
-        path.name,
+        name,
         hashlib.sha256(path.read_bytes()).hexdigest(),
-        f"{path.name} (nhập {date.today():%d/%m/%Y})",
+        f"{name} (nhập {date.today():%d/%m/%Y})",
         rejected=unidentified,
     )
     if res.unchanged:

@@ -18,7 +18,7 @@ from geodata.names import fold
 from geodata.schema import LEVEL_LABELS_VI
 from loaders.errors import LoaderError
 from loaders.places import ReviewItem
-from loaders.sheets import read_sheets
+from loaders.sheets import read_sheets, safe_frame, unsafe_cell
 
 COLUMNS = {
     "version": "Phiên bản",
@@ -64,7 +64,7 @@ def add_review_sheet(workbook: bytes, review: tuple[ReviewItem, ...]) -> bytes:
     ws = wb.create_sheet("Cần xác nhận")
     ws.cell(1, 1, "Tên cần xác nhận: điền Mã đơn vị (chọn trong Gợi ý) rồi nhập lại với --aliases "
             "TỆP NÀY; dòng để trống Mã đơn vị được bỏ qua.").font = Font(bold=True)  # fmt: skip
-    table = review_table(review)
+    table = safe_frame(review_table(review))  # names from a file: never formulas
     for j, h in enumerate(table.columns, 1):
         ws.cell(3, j, h).font = Font(bold=True)
     for i, row in enumerate(table.itertuples(index=False), 4):
@@ -126,7 +126,7 @@ def read_alias_file(path: str | Path, store) -> list[NameAlias]:
             v = cells[i] if i is not None and i < len(cells) else None
             if isinstance(v, float) and v.is_integer():
                 v = int(v)
-            return "" if v is None else str(v).strip()
+            return "" if v is None else str(unsafe_cell(v)).strip()
 
         code, alias = cell("code"), cell("alias")
         if not code:

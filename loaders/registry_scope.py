@@ -49,8 +49,8 @@ def _find_unit(indexes: dict[str, PlaceIndex], level: str, text: str, province: 
         if level not in idx.levels:
             continue
         m = (
-            idx.match(province, text if level == "district" else "", level=level)
-            if (level == "district")
+            idx.match(province, text, level="district")
+            if level == "district"
             else idx.match(text, "", level="province")
         )
         if m.ok:

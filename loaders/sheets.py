@@ -37,6 +37,14 @@ def safe_cell(value: object) -> object:
     return value
 
 
+def unsafe_cell(value: object) -> object:
+    """The value `safe_cell` was given: a file we wrote and staff filled in (the review
+    sheet passed back with --aliases) reads back as it was written in the first place."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def safe_frame(df):
     """A copy of a DataFrame (column names too) with `safe_cell` applied to every
     text cell: the one path for every XLSX or CSV this application writes."""

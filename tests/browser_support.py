@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -151,3 +152,17 @@ def pick_option(page, combobox: str, option: str, tries: int = 3) -> None:
             continue
         item.click()
         return
+
+
+@contextlib.contextmanager
+def served_copy(source: Path, folder: Path):
+    """`antt-map serve` on a copy of the store at `source`, for tests that write to it."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    store = folder / "antt.gpkg"
+    shutil.copy(source, store)
+    srv = Server(store, folder / "server.log")
+    try:
+        srv.wait_ready()
+        yield srv
+    finally:
+        srv.stop()

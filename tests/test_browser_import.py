@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 
 import pytest
 
 from geodata.store import GpkgStore
-from tests.browser_support import ARTIFACTS, OfflineGuard, Server, map_frame, wait_for
+from tests.browser_support import ARTIFACTS, OfflineGuard, map_frame, served_copy, wait_for
 from tests.helpers import official_districts
 from tests.registry_files import BAD, GOOD, messy_workbook
 
@@ -18,16 +17,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(demo_build, tmp_path_factory):
-    ARTIFACTS.mkdir(exist_ok=True)
-    folder = tmp_path_factory.mktemp("import-srv")
-    store = folder / "antt.gpkg"
-    shutil.copy(demo_build.path, store)
-    srv = Server(store, folder / "server.log")
-    try:
-        srv.wait_ready()
+    with served_copy(demo_build.path, tmp_path_factory.mktemp("import-srv")) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def test_upload_report_confirm_and_the_map_changes(server, browser, tmp_path):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from geodata.aliases import read_aliases
 from geodata.store import GpkgStore
-from tests.browser_support import ARTIFACTS, OfflineGuard, Server, pick_option, wait_for
+from tests.browser_support import (
+    ARTIFACTS,
+    OfflineGuard,
+    pick_option,
+    served_copy,
+    wait_for,
+)
 from tests.registry_files import provincial_workbook
 
 pytestmark = pytest.mark.browser
@@ -27,16 +31,8 @@ def rows(misspelt: str) -> list[list]:
 
 @pytest.fixture(scope="module")
 def server(demo_build, tmp_path_factory):
-    ARTIFACTS.mkdir(exist_ok=True)
-    folder = tmp_path_factory.mktemp("review-srv")
-    store = folder / "antt.gpkg"
-    shutil.copy(demo_build.path, store)
-    srv = Server(store, folder / "server.log")
-    try:
-        srv.wait_ready()
+    with served_copy(demo_build.path, tmp_path_factory.mktemp("review-srv")) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)])

@@ -170,3 +170,25 @@ def test_an_alias_naming_a_unit_outside_its_parent_is_refused(store_copy, tmp_pa
     after = sqlite3.connect(store_copy.path).execute("SELECT count(*) FROM models").fetchone()
     assert before == after
     assert "Xã Tân Pheo (mã 04849) không thuộc đơn vị cấp trên mã '152'" in capsys.readouterr().err
+
+
+def test_a_formula_looking_name_round_trips_through_the_review_sheet(store_copy, tmp_path):
+    f = tmp_path / "hb.csv"  # in a CSV the cell is text (openpyxl would write a formula)
+    f.write_text(
+        "Tên mô hình,Loại mô hình,Tỉnh,Huyện,Xã,Năm thành lập\n"
+        "Tổ tự quản,Tự quản khu dân cư,Hòa Bình,Đà Bắc,=Tân Peo,2016\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "bao-cao.xlsx"
+    args = ["import-models", str(f), "--store", str(store_copy.path)]
+    assert main([*args, "--report", str(report)]) == 2
+    wb = openpyxl.load_workbook(report)
+    sheet = wb["Cần xác nhận"]
+    cell = sheet.cell(4, 4)
+    assert cell.value == "'=Tân Peo" and cell.data_type != "f"  # shown, never run
+    sheet.cell(4, 5, "04849")
+    wb.save(report)
+    assert main([*args, "--aliases", str(report)]) == 0
+    stored = GpkgStore.open(store_copy.path)
+    assert read_aliases(stored)["alias"].tolist() == ["=Tân Peo"]  # as the file wrote it
+    assert stored.table("models")["commune_code"].tolist() == ["04849"]

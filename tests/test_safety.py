@@ -124,6 +124,7 @@ def test_boundary_report_and_template_have_no_formula():
         ),
         units=[],
         skipped=1,
+        decisions=lambda: (),
     )
     values = _assert_no_formula(boundary_report_xlsx(check, "=evil.zip"))
     assert "'" + FORMULAS[0] in values and "'@1" in values and "'-y" in values
