@@ -10,7 +10,6 @@ It never writes anything; `geodata.imports` stores the result.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,15 +24,14 @@ from loaders.places import PlaceIndex, PlaceMatch, ReviewItem, resolve_place, re
 from loaders.registry_columns import (
     COLUMNS,
     KINDS,
-    NO,
     RECOGNITION,
-    YES,
     check_place_headers,
     recognise,
 )
 from loaders.registry_points import check_points
+from loaders.registry_row import Row
 from loaders.registry_scope import Scope, is_totals_row, scope_from_options, scope_from_title
-from loaders.sheets import Sheet, read_sheets
+from loaders.sheets import read_sheets
 
 PROGRESS_EVERY = 5000  # rows between two progress reports
 
@@ -59,80 +57,6 @@ class RegistryCheck:
             if len(self.rejected)
             else 0
         )
-
-
-class _Row:
-    """One data row: typed accessors that record problems instead of raising."""
-
-    def __init__(self, sheet: Sheet, number: int, cells: tuple, cols: dict[str, int], scope: Scope):
-        self.sheet, self.number, self.cells, self.cols = sheet, number, cells, cols
-        self.scope = scope
-        self.problems: list[tuple[str, str, str]] = []  # (column header, value, reason)
-        self.failed_place: PlaceMatch | None = None
-
-    def place(self, key: str) -> str:
-        """A place name of the row, else the one the whole sheet was given."""
-        return self.text(key) or getattr(self.scope, key, "")
-
-    def raw(self, key: str) -> object:
-        i = self.cols.get(key)
-        return None if i is None or i >= len(self.cells) else self.cells[i]
-
-    def text(self, key: str) -> str:
-        v = self.raw(key)
-        if v is None:
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        return " ".join(str(v).split())  # one spacing (faster than a regex per cell)
-
-    def header(self, key: str) -> str:
-        i = self.cols.get(key)
-        return self.sheet.header[i] if i is not None else key
-
-    def fail(self, key: str, reason: str, value: str | None = None) -> None:
-        self.problems.append((self.header(key), self.text(key) if value is None else value, reason))
-
-    def integer(self, key: str, lo: int, hi: int, what: str, default=None):
-        t = self.text(key)
-        if not t:
-            return default
-        if re.fullmatch(r"\d{1,3}([. ]\d{3})+", t):  # "4.778": thousands, the Vietnamese way
-            t = re.sub(r"[. ]", "", t)
-        year = re.fullmatch(r"(?:năm|nam)\s*(\d{4})\.?", t, re.IGNORECASE)
-        if year and what.startswith("Năm"):  # "năm 2019"
-            t = year.group(1)
-        try:
-            n = float(t.replace(",", "."))
-        except ValueError:
-            self.fail(key, f"{what} phải là số nguyên")
-            return None
-        if not n.is_integer() or not lo <= n <= hi:
-            self.fail(key, f"{what} phải là số nguyên từ {lo} đến {hi}")
-            return None
-        return int(n)
-
-    def yes_no(self, key: str) -> bool | None:
-        t = fold(self.text(key)).strip(" .")
-        if t in YES:
-            return True
-        if t in NO:
-            return False
-        self.fail(
-            key,
-            "không hiểu câu trả lời: ghi x / Có / Đạt / 1 cho “có”, để trống / Không / Chưa đạt / 0 cho “không”",
-        )
-        return None
-
-    def decimal(self, key: str, what: str) -> float | None:
-        t = self.text(key).replace(",", ".")
-        if not t:
-            return None
-        try:
-            return float(t)
-        except ValueError:
-            self.fail(key, f"{what} phải là số thập phân, ví dụ 105.338")
-            return None
 
 
 def _report(problems: list[tuple[str, int, str, str, str]]) -> pd.DataFrame:
@@ -246,7 +170,7 @@ def check_registry(
             if is_totals_row(cells):
                 totals.append(f"{number}" if len(usable) == 1 else f"{sheet.name}!{number}")
                 continue
-            row = _Row(sheet, number, cells, cols, scope)
+            row = Row(sheet, number, cells, cols, scope)
             out = check(row, ctx)
             if row.failed_place is not None:
                 failures.append(row.failed_place)
@@ -308,7 +232,7 @@ def _context(store, extra_aliases=None) -> _Context:
     return _Context(versions, indexes, date.today().year, {fold(t): t for t in known})
 
 
-def _place(row: _Row, ctx: _Context, year: int, order: tuple[str, ...] = (), extra: str = ""):
+def _place(row: Row, ctx: _Context, year: int, order: tuple[str, ...] = (), extra: str = ""):
     """The row's commune in the first version of `order` (default: by year and whether
     the row names a district) that has it, inside the sheet's scope; otherwise the row
     fails with candidates."""
@@ -357,7 +281,7 @@ def _outside_scope(scope: Scope, index: PlaceIndex, m: PlaceMatch) -> str:
     return ""
 
 
-def _check_models(row: _Row, ctx: _Context) -> dict | None:
+def _check_models(row: Row, ctx: _Context) -> dict | None:
     this_year = ctx.this_year
     name, mtype = row.text("name"), row.text("model_type")
     if not name:
@@ -413,7 +337,7 @@ def _check_models(row: _Row, ctx: _Context) -> dict | None:
     }
 
 
-def _check_status(row: _Row, ctx: _Context) -> dict | None:
+def _check_status(row: Row, ctx: _Context) -> dict | None:
     this_year = ctx.this_year
     year = row.integer("year", 2000, this_year + 1, "Năm")
     if year is None and not row.text("year"):
