@@ -50,7 +50,11 @@ def render_review(store, review: tuple[ReviewItem, ...]) -> None:
         for n, item in enumerate(items):
             label = (
                 f"{LEVEL_LABELS_VI[item.level].capitalize()} “{item.text}”"
-                + (f" (trong đơn vị mã {item.parent_code})" if item.parent_code else "")
+                + (
+                    f" (trong {item.parent_name or 'đơn vị'} mã {item.parent_code})"
+                    if item.parent_code
+                    else ""
+                )
                 + f" — {item.count} dòng"
             )
             choices = [NOT_CHOSEN, *(f"{name} (mã {code})" for code, name in item.options)]

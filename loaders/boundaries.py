@@ -90,7 +90,13 @@ class BoundaryCheck:
         what the page offers and the report's “Cần xác nhận” sheet lists."""
         return tuple(
             places.ReviewItem(
-                self.version, i.level, i.parent_code or "", i.name, i.reason, i.candidates
+                self.version,
+                i.level,
+                i.parent_code or "",
+                i.name,
+                i.reason,
+                i.candidates,
+                parent_name=i.parent_name or "",
             )
             for i in self.review
             if i.name and i.candidates

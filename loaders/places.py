@@ -60,6 +60,7 @@ class PlaceMatch:
     options: tuple[tuple[str, str], ...] = field(default=())
     text: str = ""
     parent: str = ""
+    parent_name: str = ""
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -112,6 +113,7 @@ class ReviewItem:
     reason: str
     options: tuple[tuple[str, str], ...]
     count: int = 1
+    parent_name: str = ""
 
 
 def review_items(failures: list[PlaceMatch]) -> tuple[ReviewItem, ...]:
@@ -126,7 +128,7 @@ def review_items(failures: list[PlaceMatch]) -> tuple[ReviewItem, ...]:
         else:
             seen[key] = [m, 1]
     return tuple(
-        ReviewItem(m.version, m.level, m.parent, m.text, m.reason, m.options, n)
+        ReviewItem(m.version, m.level, m.parent, m.text, m.reason, m.options, n, m.parent_name)
         for m, n in seen.values()
     )
 
@@ -285,7 +287,7 @@ class PlaceIndex:
                 self.version, level=level, reason=f"thiếu tên {LEVEL_LABELS_VI[level]}"
             )
         kind_given = type_word(unit_type) if unit_type else None
-        parent = None
+        parent, parent_lv = None, ""
         notes: list[str] = []
         for lv in LEVEL_ORDER:
             if lv != level and (not names[lv] or lv not in self.levels):
@@ -318,6 +320,7 @@ class PlaceIndex:
                     options=tuple((self._code[i], self._name[i]) for i in rows),
                     text=names[lv],
                     parent=parent[1] if parent else "",
+                    parent_name=self._name[self._at[(parent_lv, parent[1])]] if parent else "",
                     notes=tuple(notes),
                 )
             notes += info
@@ -326,6 +329,7 @@ class PlaceIndex:
                     self.version, code=self._code[row], name=self._name[row], notes=tuple(notes)
                 )
             parent = ("province_code" if lv == "province" else "parent_code", self._code[row])
+            parent_lv = lv
         raise AssertionError(level)  # unreachable: `level` is one of the three
 
     def keys(self, level: str, column: str = "k_loose") -> set[str]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from geodata.names import fold, name_key
 from loaders.errors import LoaderError
 from loaders.places import PlaceIndex
-from loaders.sheets import Sheet
+from loaders.sheets import TITLE_CELLS, Sheet
 
 _AGENCY = r"(?:^|cong an|ubnd|uy ban nhan dan|ban chi dao|phong canh sat|doi canh sat)"
 _TOTALS = {"tong cong", "cong", "tong", "tong so", "cong toan tinh", "tong cong toan tinh",
@@ -100,8 +100,9 @@ def scope_from_title(indexes: dict[str, PlaceIndex], sheet: Sheet) -> Scope:
             key = _plain(name_key(name)).strip()
             pattern = re.compile(rf" (?:tinh|thanh pho|tp) {re.escape(key)} ")
             for n, line in sheet.title:
-                if pattern.search(_plain(line)):
-                    provinces.setdefault(name, (n, line))
+                for cell in line.split(TITLE_CELLS):  # quote the cell that says it
+                    if pattern.search(_plain(cell)):
+                        provinces.setdefault(name, (n, cell))
     if not provinces:
         return Scope()
     if len(provinces) > 1:
@@ -127,7 +128,15 @@ def scope_from_title(indexes: dict[str, PlaceIndex], sheet: Sheet) -> Scope:
             pattern = re.compile(
                 rf"{_AGENCY} (?:huyen|quan|thi xa|thanh pho|tp|tx) {re.escape(key)} "
             )
-            hit = next(((m, ln) for m, ln in sheet.title if pattern.search(_plain(ln))), None)
+            hit = next(
+                (
+                    (m, cell)
+                    for m, ln in sheet.title
+                    for cell in ln.split(TITLE_CELLS)
+                    if pattern.search(_plain(cell))
+                ),
+                None,
+            )
             if hit:
                 district = name
                 note += f"; huyện lấy từ dòng tiêu đề {hit[0]} (“{hit[1]}”): {name}"

@@ -87,6 +87,9 @@ def _text(value) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
+TITLE_CELLS = " | "  # between the cells of one title row (agency left, motto right)
+
+
 def _title(rows: list[tuple[int, tuple]], header_at: int) -> tuple[tuple[int, str], ...]:
     """(row number, text) of the non-blank rows above the header; a merged title repeats
     its text in every cell it spans, so each distinct text is kept once."""
@@ -94,7 +97,7 @@ def _title(rows: list[tuple[int, tuple]], header_at: int) -> tuple[tuple[int, st
     for n, cells in rows[:header_at]:
         texts = list(dict.fromkeys(t for t in (_text(c) for c in cells) if t))
         if texts:
-            out.append((n, " ".join(texts)))
+            out.append((n, TITLE_CELLS.join(texts)))
     return tuple(out)
 
 

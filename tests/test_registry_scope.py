@@ -27,7 +27,8 @@ def store_copy(demo_build, tmp_path):
 
 def test_a_title_only_provincial_registry_is_matched_inside_its_province(store_copy):
     check = check_registry(store_copy, provincial_workbook(), "hb.xlsx", "models")
-    assert any("dòng tiêu đề 1" in n and "Tỉnh Hòa Bình" in n for n in check.notes)
+    # the cell that names the province is quoted, not the motto beside it
+    assert any("dòng tiêu đề 1 (“CÔNG AN TỈNH HÒA BÌNH”): Tỉnh Hòa Bình" in n for n in check.notes)
     assert any("Bỏ qua 1 dòng tổng cộng" in n for n in check.notes)
     got = dict(zip(check.accepted["name"], check.accepted["commune_code"], strict=True))
     assert got == {
@@ -43,6 +44,7 @@ def test_a_title_only_provincial_registry_is_matched_inside_its_province(store_c
     assert "Xã Tân Pheo (mã 04849, Huyện Đà Bắc)" in rej["Lý do"].iloc[0]
     (item,) = check.review
     assert item.text == "Xã Tân Pheo" and item.parent_code == "152" and item.level == "commune"
+    assert item.parent_name == "Huyện Lương Sơn" and item.count == 1
 
 
 def test_the_cli_stores_only_the_rows_inside_the_named_district(store_copy, tmp_path, capsys):
