@@ -145,8 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     bnd.add_argument(
         "--version", required=True, help="phiên bản ranh giới, ví dụ vn-2024 hoặc vn-2025"
     )
-    bnd.add_argument("--valid-from", required=True, help="ngày bắt đầu hiệu lực (YYYY-MM-DD)")
-    bnd.add_argument("--valid-to", help="ngày hết hiệu lực (YYYY-MM-DD)")
+    bnd.add_argument(
+        "--valid-from",
+        help="ngày bắt đầu hiệu lực của tệp (YYYY-MM-DD), để kiểm tra tệp cùng thời kỳ với "
+        "phiên bản; phiên bản giữ ngày hiệu lực của nó",
+    )
+    bnd.add_argument("--valid-to", help="ngày hết hiệu lực của tệp (YYYY-MM-DD), kiểm tra như trên")
     bnd.add_argument(
         "--level", choices=("province", "district", "commune"), help="mặc định: tự nhận"
     )

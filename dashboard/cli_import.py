@@ -79,7 +79,7 @@ def cmd_import(args) -> int:
         store_aliases(store.path, aliases, _os_user())
     res = apply_import(store.path, kind, check.accepted, name, check.checksum, n_bad)
     if res.unchanged:
-        print(f"Tệp này đã được nhập lúc {res.previous}: kho không thay đổi.")
+        print(f"Tệp này đã được nhập lúc {res.previous} với cùng kết quả: kho không thay đổi.")
         return 0
     print(f"Đã lưu {res.accepted} dòng {KINDS[kind]} vào {store.path}.")
     if res.demo_removed:
@@ -94,6 +94,31 @@ def _os_user() -> str:
         return getpass.getuser()
     except Exception:  # no user name in a container: the record stays anonymous
         return ""
+
+
+def _check_period(v, valid_from: str | None, valid_to: str | None) -> None:
+    """The file's dates, when given, must fall in the version's period. They are checked,
+    not stored: a version's dates belong to the version (vn-2024 has no start date, it
+    serves every year before 01/07/2025), and one file must not narrow them."""
+    from datetime import date
+
+    since, until = v.valid_from, v.valid_to
+    period = (f"từ {since:%d/%m/%Y}" if since else "không có ngày bắt đầu") + (
+        f" đến {until:%d/%m/%Y}" if until else ""
+    )
+    for label, value in (("--valid-from", valid_from), ("--valid-to", valid_to)):
+        day = date.fromisoformat(value) if value else None
+        if day is None or ((since is None or since <= day) and (until is None or day <= until)):
+            continue
+        raise LoaderError(
+            f"{label} {value} nằm ngoài thời kỳ của phiên bản {v.version} ({period}): ranh giới "
+            "nhập phải cùng thời kỳ với phiên bản; chọn phiên bản khác bằng --version."
+        )
+    if valid_from and since is None:
+        print(
+            f"Ghi chú: {v.version} {period}; --valid-from {valid_from} chỉ được kiểm tra, "
+            "không đổi thời kỳ của phiên bản."
+        )
 
 
 def cmd_import_boundaries(args) -> int:
@@ -121,11 +146,8 @@ def cmd_import_boundaries(args) -> int:
     v = {x.version: x for x in versions_from_table(store.table(BOUNDARY_VERSIONS))}.get(
         args.version
     )
-    if v is not None and v.valid_from and v.valid_from.isoformat() != args.valid_from:
-        raise LoaderError(
-            f"Phiên bản {v.version} có hiệu lực từ {v.valid_from:%d/%m/%Y}, không phải {args.valid_from}: "
-            "ranh giới nhập phải cùng thời kỳ với phiên bản."
-        )
+    if v is not None:
+        _check_period(v, args.valid_from, args.valid_to)
     aliases = read_alias_file(args.aliases, store) if args.aliases else []
     check = check_boundaries(
         store,
@@ -191,7 +213,7 @@ def cmd_import_boundaries(args) -> int:
         rejected=unidentified,
     )
     if res.unchanged:
-        print(f"Tệp này đã được nhập lúc {res.previous}: kho không thay đổi.")
+        print(f"Tệp này đã được nhập lúc {res.previous} với cùng kết quả: kho không thay đổi.")
         return 0
     print(
         f"Đã thay ranh giới của {res.replaced} đơn vị; còn {res.still_approximate} đơn vị xấp xỉ "

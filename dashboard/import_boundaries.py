@@ -19,7 +19,8 @@ import streamlit as st
 from matplotlib.figure import Figure
 
 from dashboard.format import fmt_int
-from dashboard.import_review import ALIASES_SAVED, render_review
+from dashboard.import_review import ALIASES_SAVED, render_review, show_saved_aliases
+from dashboard.page_words import BOUNDARY_FIELDS, for_page
 from dashboard.safe_text import md
 from geodata.boundary_update import outline_summary, replace_geometries
 from geodata.errors import AnttError
@@ -128,11 +129,12 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
                         **picked,
                     )
                 except (LoaderError, AnttError) as err:
-                    st.error(md(_for_page(str(err))), icon=":material/error:")
+                    st.error(md(for_page(err, BOUNDARY_FIELDS)), icon=":material/error:")
                     return
                 preview = _preview_png(store, check) if len(check.units) else None
             st.session_state[CHECKED] = ((digest, options), check, preview)
     _, check, preview = st.session_state[CHECKED]
+    show_saved_aliases()
     _report(check, upload.name, preview)
     if check.decisions():
         render_review(store, check.decisions())
@@ -160,7 +162,7 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
                 )
                 return
         if res.unchanged:
-            msg = f"Tệp {upload.name} đã được nhập lúc {res.previous}: kho không thay đổi."
+            msg = f"Tệp {upload.name} đã được nhập lúc {res.previous} với cùng kết quả: kho không thay đổi."
         else:
             msg = (
                 f"Đã thay ranh giới của {fmt_int(res.replaced)} đơn vị cấp "
@@ -169,24 +171,6 @@ def render_boundary_import(store: GpkgStore, upload, on_stored: Callable[[str], 
             ) + outline_summary(res)
         st.session_state.pop(CHECKED, None)
         on_stored(msg)
-
-
-def _for_page(message: str) -> str:
-    """Loader messages name the command-line options; on the page, name the fields."""
-    for flag, field in (
-        ("--crs EPSG:3405", "EPSG:3405"),
-        ("--crs", "ô “Hệ tọa độ” ở trên"),
-        ("--code-field", "ô “Cột mã đơn vị”"),
-        ("--name-field", "ô “Cấp đơn vị” và cột tên theo mẫu Ten_Tinh/Ten_Huyen/Ten_Xa"),
-        ("--province-field", "ô “Cột tên tỉnh”"),
-        ("--district-field", "ô “Cột tên huyện”"),
-        ("--type-field", "ô “Cột loại đơn vị”"),
-        ("--accept", "ô “Vẫn lưu các đơn vị bị từ chối”"),
-        ("--level", "ô “Cấp đơn vị trong tệp”"),
-        ("dùng --version", "chọn ở ô “Phiên bản ranh giới” phiên bản"),
-    ):
-        message = message.replace(flag, field)
-    return message
 
 
 def _version_label(v) -> str:

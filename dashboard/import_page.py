@@ -13,7 +13,8 @@ import streamlit as st
 
 from dashboard.format import fmt_int
 from dashboard.import_boundaries import render_boundary_import
-from dashboard.import_review import ALIASES_SAVED, render_review
+from dashboard.import_review import ALIASES_SAVED, render_review, show_saved_aliases
+from dashboard.page_words import for_page, frame_for_page
 from dashboard.safe_text import md, md_frame
 from geodata.errors import AnttError
 from geodata.imports import apply_import
@@ -117,13 +118,14 @@ def render_import(store: GpkgStore) -> None:
             )
         except (LoaderError, AnttError) as err:
             bar.empty()
-            st.error(md(err), icon=":material/error:")
+            st.error(md(for_page(err)), icon=":material/error:")
             return
         bar.empty()
         st.session_state[CHECKED] = (key, check)
     check = st.session_state[CHECKED][1]
+    show_saved_aliases()
     for note in check.notes:
-        st.info(md(note), icon=":material/info:")  # quotes the file's title rows
+        st.info(md(for_page(note)), icon=":material/info:")  # quotes the file's title rows
 
     n_ok, n_bad = len(check.accepted), check.n_rejected_rows
     c1, c2, c3 = st.columns(3)
@@ -132,10 +134,11 @@ def render_import(store: GpkgStore) -> None:
     c3.metric("Trang tính đã đọc", md(", ".join(check.sheets)))
     if n_bad:
         st.subheader("Các dòng bị loại")
-        if len(check.rejected) <= 100:  # a plain table: every reason readable at once
-            st.table(md_frame(check.rejected.set_index(["Trang tính", "Dòng"])))
+        rejected = frame_for_page(check.rejected, "Lý do")
+        if len(rejected) <= 100:  # a plain table: every reason readable at once
+            st.table(md_frame(rejected.set_index(["Trang tính", "Dòng"])))
         else:
-            st.dataframe(check.rejected, hide_index=True, width="stretch")
+            st.dataframe(rejected, hide_index=True, width="stretch")
         st.download_button(
             "Tải báo cáo dòng bị loại (XLSX)",
             report_xlsx(check),
@@ -169,7 +172,10 @@ def render_import(store: GpkgStore) -> None:
             st.error(md(err), icon=":material/error:")
             return
         if res.unchanged:
-            msg = f"Tệp {res.file_name} đã được nhập lúc {res.previous}: kho không thay đổi."
+            msg = (
+                f"Tệp {res.file_name} đã được nhập lúc {res.previous} với cùng kết quả: "
+                "kho không thay đổi."
+            )
         else:
             msg = f"Đã lưu {fmt_int(res.accepted)} dòng {KINDS[kind]} từ {res.file_name}."
             if res.demo_removed:

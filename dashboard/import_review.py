@@ -19,6 +19,7 @@ from geodata.schema import LEVEL_LABELS_VI
 from loaders.places import ReviewItem
 
 ALIASES_SAVED = "import_aliases_saved"  # bumped after a save: the file is checked again
+SAVED_MESSAGE = "imp_aliases_saved_msg"
 MAX_ITEMS = 60  # more than this is work for the XLSX report and `--aliases`
 NOT_CHOSEN = "— chưa chọn (dòng vẫn bị loại) —"
 
@@ -76,5 +77,18 @@ def render_review(store, review: tuple[ReviewItem, ...]) -> None:
         st.error(md(err), icon=":material/error:")
         return
     st.session_state[ALIASES_SAVED] = st.session_state.get(ALIASES_SAVED, 0) + 1
-    st.toast(f"Đã lưu {n} cách viết; đang kiểm tra lại tệp.")
+    names = ", ".join(f"“{i.text}” → mã {code}" for i, code in picks[:5])
+    more = f" và {len(picks) - 5} tên khác" if len(picks) > 5 else ""
+    st.session_state[SAVED_MESSAGE] = (
+        f"Đã lưu {n} cách viết đã xác nhận ({names}{more}); tệp đã được kiểm tra lại với "
+        "các lựa chọn này."
+    )
     st.rerun()
+
+
+def show_saved_aliases() -> None:
+    """After the rerun that saving choices starts: say once, in place, what was saved (a
+    toast vanished before a user looking at the re-checked report could read it)."""
+    message = st.session_state.pop(SAVED_MESSAGE, None)
+    if message:
+        st.success(md(message), icon=":material/check_circle:")

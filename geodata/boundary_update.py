@@ -17,6 +17,7 @@ say this: it has no version, and a later file can replace part of an earlier one
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -70,6 +71,16 @@ def outline_summary(res: BoundaryUpdate) -> str:
     return (" " + "; ".join(parts) + ".") if parts else ""
 
 
+def _shapes_checksum(file_checksum: str, version: str, level: str, new: dict) -> str:
+    """The file's bytes and what was read from them (codes, polygons): the same file read
+    with other options (`--aliases`, `--crs`, `--level`) is another import, not a repeat."""
+    h = hashlib.sha256(f"{file_checksum}|{version}|{level}".encode())
+    for code in sorted(new):
+        h.update(code.encode() + b"\0")
+        h.update(shapely.to_wkb(new[code]))
+    return h.hexdigest()
+
+
 def replace_geometries(
     store,
     version: str,
@@ -91,6 +102,7 @@ def replace_geometries(
         The store could not be written (or its lock had); it is left as it was.
     """
     new = {str(c): g for c, g in zip(shapes["code"], shapes.geometry, strict=True)}
+    checksum = _shapes_checksum(checksum, version, level, new)
     try:
         with write_transaction(store.path) as conn:
             prev = conn.execute(

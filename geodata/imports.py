@@ -3,13 +3,14 @@
 The GeoPackage is an SQLite database, so an import is all-or-nothing: with the store's
 write lock held (one writer at a time, see `geodata.gpkg_write`), demo rows removed, rows upserted by their key, the `imports` record written, then COMMIT; any
 error (or a crash, or a full disk) rolls everything back and the store is exactly as
-it was. Upserting by key and recognising a file already imported (same checksum)
-makes a re-import change nothing.
+it was. Upserting by key and recognising an import already made (same file *and* same
+rows: see `result_checksum`) makes a re-import change nothing.
 """
 
 from __future__ import annotations
 
 import getpass
+import hashlib
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,6 +64,7 @@ def apply_import(
         The store could not be written; it is left unchanged.
     """
     table, key, columns = TABLES[kind]
+    checksum = result_checksum(checksum, rows[list(columns)])
     try:
         with write_transaction(path) as conn:
             prev = conn.execute(
@@ -97,6 +99,18 @@ def apply_import(
             f"Nhập '{file_name}' thất bại ({why}); kho dữ liệu được giữ nguyên."
         ) from err
     return ImportResult(kind, file_name, len(rows), rejected, demo, False)
+
+
+def result_checksum(file_checksum: str, rows: pd.DataFrame) -> str:
+    """The checksum an import is recorded under: the file's bytes and the rows it gave.
+
+    The same file read with other options (`--province`, `--aliases`) gives other rows;
+    keying on the bytes alone made such a re-import report "unchanged" and store nothing.
+    """
+    h = hashlib.sha256(file_checksum.encode())
+    h.update(",".join(map(str, rows.columns)).encode())
+    h.update(pd.util.hash_pandas_object(rows.astype(str), index=False).to_numpy().tobytes())
+    return h.hexdigest()
 
 
 class _Unchanged(Exception):

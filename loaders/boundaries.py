@@ -44,7 +44,7 @@ from loaders.boundary_read import (
     to_wgs84,
 )
 from loaders.errors import LoaderError
-from loaders.places import PlaceIndex
+from loaders.places import PlaceIndex, summarize_notes
 
 __all__ = [
     "BoundaryCheck",
@@ -260,6 +260,10 @@ def check_boundaries(
     else:
         ident.by_names()
     report += ident.rows
+    report += [
+        ("khớp tên theo quy tắc", "", line[0].upper() + line[1:], "dùng", NOTE)
+        for line in summarize_notes(ident.match_notes(), unit="cách ghi")
+    ]
     names = ident.names
     codes = pd.Series(dict(ident.pairs), dtype=object)
     dup = codes[codes.duplicated(keep=False)]

@@ -81,6 +81,15 @@ class Identifier:
             )
         return self._cache[key]
 
+    def match_notes(self) -> dict[str, int]:
+        """Notes of the names matched by a rule (variant, alias, type), with how many
+        distinct spellings in the file carried each: shown so no rule acts unseen."""
+        counts: dict[str, int] = {}
+        for m in self._cache.values():
+            for n in m.notes if m.ok else ():
+                counts[n] = counts.get(n, 0) + 1
+        return counts
+
     def _col_type(self, i) -> str:
         t = self.choice.type_field if self.choice else None
         v = self.gdf.at[i, t] if t else ""

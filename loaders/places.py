@@ -260,7 +260,13 @@ class PlaceIndex:
                 for i in inside(self._index[(level, "k_name")].get(name_key(short), []))
                 if i not in rows
             ] + rows
-        return None, (f"không tìm thấy {label} '{text}' trong {self.version}", rows[:3])
+        where = self.version
+        if parent is not None:  # say where it was looked for: "trong Huyện Đà Bắc (vn-2024)"
+            col, code = parent
+            above = self._at.get(("province" if col == "province_code" else "district", code))
+            if above is not None:
+                where = f"{self._name[above]} ({self.version})"
+        return None, (f"không tìm thấy {label} '{text}' trong {where}", rows[:3])
 
     # -- a whole row -------------------------------------------------------------------
     def match(
@@ -304,14 +310,13 @@ class PlaceIndex:
                         for i in self._index[("commune", "k_loose")].get(loose_key(names[lv]), [])
                         if self._parent["province_code"][i] == prov and i not in rows
                     ]
-                    district_name = {
-                        i: self._name[self._at[("district", self._parent["parent_code"][i])]]
-                        for i in elsewhere
-                    }
+                    # every candidate names its district, so the user sees which are
+                    # in the row's district (options) and which are elsewhere (named only)
                     labels = [
-                        f"{self._name[i]} (mã {self._code[i]}, {district_name[i]})"
-                        for i in elsewhere
-                    ] + labels  # named, not an option: the row's district must be fixed
+                        f"{self._name[i]} (mã {self._code[i]}, "
+                        f"{self._name[self._at[('district', self._parent['parent_code'][i])]]})"
+                        for i in elsewhere + rows
+                    ]
                 return PlaceMatch(
                     self.version,
                     level=lv,
@@ -359,3 +364,17 @@ def resolve_place(
             return m
         first = first or m
     return first
+
+
+def summarize_notes(
+    counts: dict[str, int], limit: int = 20, unit: str = "dòng", prefix: str = ""
+) -> list[str]:
+    """One line per spelling matched by a rule (variant, alias, another type word), with
+    how many rows used it: the user sees every name that was not taken as written."""
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    lines = [
+        f"{prefix}{note}" + (f" ({n} {unit})" if n > 1 else "") + "." for note, n in items[:limit]
+    ]
+    if len(items) > limit:
+        lines.append(f"… và {len(items) - limit} cách viết khác được khớp theo quy tắc.")
+    return lines

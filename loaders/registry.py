@@ -20,7 +20,14 @@ from geodata.names import fold, name_key
 from geodata.schema import BOUNDARY_VERSIONS, MODELS
 from geodata.versions import version_for_period, versions_from_table
 from loaders.errors import LoaderError
-from loaders.places import PlaceIndex, PlaceMatch, ReviewItem, resolve_place, review_items
+from loaders.places import (
+    PlaceIndex,
+    PlaceMatch,
+    ReviewItem,
+    resolve_place,
+    review_items,
+    summarize_notes,
+)
 from loaders.registry_columns import (
     COLUMNS,
     KINDS,
@@ -104,7 +111,7 @@ def _sheets_and_columns(data: bytes, file_name: str, kind: str, ctx, option: Sco
             why = f"trang '{s.name}' thiếu cột {', '.join(missing)}"
             if "Tỉnh" in missing:
                 why += (
-                    " (tệp của một tỉnh: chọn tỉnh khi nhập, --province, hoặc ghi "
+                    " (tệp của một tỉnh: chọn tỉnh khi nhập (--province), hoặc ghi "
                     "“CÔNG AN TỈNH …” ở dòng tiêu đề)"
                 )
                 if scope.note:
@@ -113,11 +120,13 @@ def _sheets_and_columns(data: bytes, file_name: str, kind: str, ctx, option: Sco
         else:
             usable.append((s, found, scope))
     if not usable:
-        want = ", ".join(c.header for c in required)
+        # the province column is one way among three to name the province: listed apart
+        want = ", ".join(c.header for c in required if c.key != "province")
         detail = ("; ".join(missing_report) + ". ") if missing_report else ""
         raise LoaderError(
             f"Không tìm thấy bảng {KINDS[kind]} trong '{file_name}': {detail}"
-            f"cần một dòng tiêu đề có các cột {want} (tải tệp mẫu bằng: antt-map template)."
+            f"Cần một dòng tiêu đề có các cột {want}, và tỉnh ghi ở cột Tỉnh, ở dòng tiêu "
+            "đề hoặc chọn khi nhập (tệp mẫu: nút “Tải tệp Excel mẫu” hoặc lệnh antt-map template)."
         )
     return usable
 
@@ -160,6 +169,7 @@ def check_registry(
     accepted, problems, seen, failures = [], [], {}, []
     notes = list(dict.fromkeys(sc.note for _, _, sc in usable if sc.note))
     totals: list[str] = []
+    matched_by_rule: dict[str, int] = {}
     total = sum(len(sh.rows) for sh, _, _ in usable)
     done = 0
     for sheet, cols, scope in usable:
@@ -174,6 +184,8 @@ def check_registry(
             out = check(row, ctx)
             if row.failed_place is not None:
                 failures.append(row.failed_place)
+            for n in row.match_notes if not row.problems else ():
+                matched_by_rule[n] = matched_by_rule.get(n, 0) + 1
             if out is not None and not row.problems:
                 key = out.pop("_key")
                 if key in seen:
@@ -194,6 +206,7 @@ def check_registry(
             + (" …" if len(totals) > 10 else "")
             + ")."
         )
+    notes += summarize_notes(matched_by_rule, prefix="Khớp theo quy tắc: ")
     acc = pd.DataFrame(accepted)
     if kind == "models" and len(acc):
         acc = check_points(store, acc, crs, problems)
@@ -243,13 +256,15 @@ def _place(row: Row, ctx: _Context, year: int, order: tuple[str, ...] = (), extr
         row.failed_place = m
         hint = f" Gần giống: {'; '.join(m.candidates)}." if m.candidates else ""
         col = m.level or "commune"
-        value = None if row.text(col) else f"{row.place(col)} (theo {_scope_word(row.scope)})"
+        scoped = "" if row.text(col) else row.place(col)  # a name the sheet was given
+        value = f"{scoped} (theo {_scope_word(row.scope)})" if scoped else None
         row.fail(col, m.reason[0].upper() + m.reason[1:] + extra + "." + hint, value=value)
         return m
     outside = _outside_scope(row.scope, ctx.indexes[m.version], m)
     if outside:
         row.fail("commune", outside)
         return PlaceMatch(m.version, level="commune", reason=outside)
+    row.match_notes = m.notes
     return m
 
 

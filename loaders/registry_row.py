@@ -24,6 +24,7 @@ class Row:
         self.scope = scope
         self.problems: list[tuple[str, str, str]] = []  # (column header, value, reason)
         self.failed_place: PlaceMatch | None = None
+        self.match_notes: tuple[str, ...] = ()  # how its place was matched, when not as written
 
     def place(self, key: str) -> str:
         """A place name of the row, else the one the whole sheet was given."""

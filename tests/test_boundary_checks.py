@@ -107,6 +107,11 @@ def test_a_national_file_with_published_spellings_matches_every_district(store_c
     assert len(check.units) == 696 and not check.review and not check.refused
     hue = store_copy.units("vn-2024", "district")
     assert set(hue.loc[hue.province_code == "46", "code"]) <= set(check.units.code)  # 9 of Huế
+    # no rule acts unseen: names taken from the variants table are notes of the report
+    ruled = check.report.loc[check.report["Đối tượng"] == "khớp tên theo quy tắc", "Vấn đề"]
+    assert any(v.startswith("'Thừa Thiên Huế' → Thành phố Huế") for v in ruled), ruled.tolist()
+    assert any(v.startswith("'TP HCM' → Thành phố Hồ Chí Minh") for v in ruled), ruled.tolist()
+    assert (check.report.loc[ruled.index, "Mức"] == "ghi chú").all()
 
 
 def test_explicit_columns_win_and_english_types_narrow_too(store_copy, tmp_path):
@@ -237,11 +242,11 @@ def test_an_unknown_code_decided_in_the_report_is_stored_and_remembered(
     assert row["Gợi ý (mã: tên)"] == "150: Huyện Đà Bắc"
     sheet.cell(4, head.index("Mã đơn vị") + 1, "150")
     sheet.parent.save(report)
-    d.loc[d.MA_HUYEN == 9150, "geometry"] = d.loc[d.MA_HUYEN == 9150].geometry.translate(0.001)
-    d.to_file(gj)  # the same file, corrected once more (a new checksum)
     capsys.readouterr()
+    # the same file again: its bytes were imported, but with the decision it gives more
     assert main([*args, "--aliases", str(report)]) == 0
     out = capsys.readouterr().out
+    assert "kho không thay đổi" not in out
     assert "dùng Huyện Đà Bắc (mã 150) theo cách viết đã xác nhận" in out
     shapes = GpkgStore.open(store_copy.path).unit_shapes("vn-2024", "district").set_index("code")
     assert shapes.is_approximate.astype(int)["150"] == 0
@@ -282,3 +287,19 @@ def test_tiny_slivers_are_summed_up_in_one_line(store_copy, tmp_path):
     small = check.report[check.report["Vấn đề"].str.contains("khe hở/chồng lấn nhỏ dưới 1 ha")]
     assert len(small) == 1 and "tổng" in small["Vấn đề"].iloc[0]
     assert not check.report["Vấn đề"].str.startswith("chồng lấn").any()
+
+
+def test_the_files_dates_are_checked_against_the_version_not_stored(store_copy, tmp_path, capsys):
+    d = official_districts(store_copy).head(3)
+    gj = tmp_path / "huyen.geojson"
+    d.to_file(gj)
+    base = ["import-boundaries", str(gj), "--store", str(store_copy.path), "--version"]
+    assert main([*base, "vn-2024", "--valid-from", "2026-01-01"]) == 2
+    err = capsys.readouterr().err
+    assert "--valid-from 2026-01-01 nằm ngoài thời kỳ của phiên bản vn-2024" in err
+    assert "không có ngày bắt đầu đến 30/06/2025" in err
+    assert main([*base, "vn-2024", "--valid-from", "2019-01-01"]) == 0
+    out = capsys.readouterr().out
+    assert "--valid-from 2019-01-01 chỉ được kiểm tra, không đổi thời kỳ của phiên bản" in out
+    v = GpkgStore.open(store_copy.path).table("boundary_versions").set_index("version")
+    assert str(v.loc["vn-2024", "valid_from"]) != "2019-01-01"  # the version keeps its period

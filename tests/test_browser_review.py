@@ -48,9 +48,9 @@ def test_province_given_once_then_a_name_decided_in_the_review(server, browser, 
         page.goto(f"{server.url}/nhap-du-lieu")
         wait_for(lambda: "Tải tệp Excel mẫu" in body(), what="the import page")
         page.locator("input[type=file]").set_input_files(str(f))
-        wait_for(
-            lambda: "--province" in body() or "chọn tỉnh khi nhập" in body(), what="no province"
-        )
+        # the page names its own field, never a command-line option
+        wait_for(lambda: "ô “Tỉnh của cả tệp”" in body(), what="no province")
+        assert "--province" not in body()
         box = page.get_by_role("textbox", name="Tỉnh của cả tệp")
         box.fill("Hoà Bình")
         box.press("Enter")
@@ -62,6 +62,8 @@ def test_province_given_once_then_a_name_decided_in_the_review(server, browser, 
         confirm = page.get_by_role("button", name="Xác nhận lưu 2 dòng hợp lệ")
         wait_for(lambda: confirm.count() and confirm.is_enabled(), timeout=60, what="re-check")
         assert "Tên cần xác nhận" not in body()
+        assert f"Đã lưu 1 cách viết đã xác nhận (“{misspelt}” → mã 04849)" in body()
+        assert f"'{misspelt}' khớp Xã Tân Pheo theo cách viết đã xác nhận" in body()
         confirm.click()
         wait_for(lambda: "Đã lưu 2 dòng mô hình" in body(), timeout=60, what="stored")
         page.screenshot(path=str(ARTIFACTS / f"review_done_{size[0]}.png"), full_page=True)

@@ -158,6 +158,53 @@ def test_a_confirmed_spelling_is_saved_and_matches_the_next_import(store_copy, t
     assert check.accepted["commune_code"].tolist() == ["04849"] and not check.review
 
 
+def test_the_same_file_again_with_a_decision_stores_the_decided_row(store_copy, tmp_path, capsys):
+    header = ["Tên mô hình", "Loại mô hình", "Huyện", "Xã", "Năm thành lập"]
+    rows = [
+        ["Tổ tự quản", "Tự quản khu dân cư", "Đà Bắc", "Xã Tân Peo", 2016],
+        ["Nhà trọ tự quản", "Tự quản khu dân cư", "Đà Bắc", "Xã Cao Sơn", 2018],
+    ]
+    f = tmp_path / "hb.xlsx"
+    f.write_bytes(provincial_workbook(header, rows))
+    report = tmp_path / "bao-cao.xlsx"
+    args = ["import-models", str(f), "--store", str(store_copy.path)]
+    assert main([*args, "--report", str(report)]) == 0  # the row that matched is stored
+    stored = GpkgStore.open(store_copy.path).table("models")
+    assert stored["commune_code"].tolist() == ["04876"]
+    review = openpyxl.load_workbook(report)["Cần xác nhận"]
+    head = [c.value for c in review[3]]
+    review.cell(4, head.index("Mã đơn vị") + 1, "04849")
+    review.parent.save(report)
+    capsys.readouterr()
+    # the file's bytes are the same, but with the decision it gives one more row
+    assert main([*args, "--aliases", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "kho không thay đổi" not in out and "Đã lưu 2 dòng" in out
+    stored = GpkgStore.open(store_copy.path).table("models")
+    assert sorted(stored["commune_code"]) == ["04849", "04876"]
+    # and a true repeat changes nothing, and says so
+    assert main([*args, "--aliases", str(report)]) == 0
+    assert "với cùng kết quả: kho không thay đổi" in capsys.readouterr().out
+    assert len(GpkgStore.open(store_copy.path).table("models")) == 2
+
+
+def test_a_name_matched_by_a_rule_is_noted_once_with_its_rows(store_copy):
+    communes = store_copy.units("vn-2024", "commune")
+    districts = store_copy.units("vn-2024", "district").set_index("code")["name"]
+    hue = communes[communes.province_code == "46"].head(3)
+    lines = ["Tên mô hình,Loại mô hình,Tỉnh,Huyện,Xã,Năm thành lập"] + [
+        f"Tổ {i},Tự quản khu dân cư,Thừa Thiên Huế,{districts[c.parent_code]},{c['name']},2019"
+        for i, (_, c) in enumerate(hue.iterrows())
+    ]
+    check = check_registry(store_copy, "\n".join(lines).encode(), "hue.csv", "models")
+    assert sorted(check.accepted["commune_code"]) == sorted(hue["code"])
+    ruled = [n for n in check.notes if n.startswith("Khớp theo quy tắc")]
+    assert ruled == [
+        "Khớp theo quy tắc: 'Thừa Thiên Huế' → Thành phố Huế: Thừa Thiên Huế là tên trước "
+        "01/01/2025 của Thành phố Huế (3 dòng)."
+    ], check.notes
+
+
 def test_an_alias_naming_a_unit_outside_its_parent_is_refused(store_copy, tmp_path, capsys):
     f = tmp_path / "aliases.csv"
     f.write_text(
