@@ -74,11 +74,11 @@ def outline_summary(res: BoundaryUpdate) -> str:
 def _shapes_checksum(file_checksum: str, version: str, level: str, new: dict) -> str:
     """The file's bytes and what was read from them (codes, polygons): the same file read
     with other options (`--aliases`, `--crs`, `--level`) is another import, not a repeat."""
-    h = hashlib.sha256(f"{file_checksum}|{version}|{level}".encode())
+    h = hashlib.sha256(f"{version}|{level}".encode())
     for code in sorted(new):
         h.update(code.encode() + b"\0")
         h.update(shapely.to_wkb(new[code]))
-    return h.hexdigest()
+    return f"{file_checksum}/{h.hexdigest()[:16]}"  # the file's own hash stays readable
 
 
 def replace_geometries(

@@ -102,15 +102,15 @@ def apply_import(
 
 
 def result_checksum(file_checksum: str, rows: pd.DataFrame) -> str:
-    """The checksum an import is recorded under: the file's bytes and the rows it gave.
+    """The checksum an import is recorded under: the file's sha256, "/", a hash of the
+    rows it gave.
 
     The same file read with other options (`--province`, `--aliases`) gives other rows;
     keying on the bytes alone made such a re-import report "unchanged" and store nothing.
     """
-    h = hashlib.sha256(file_checksum.encode())
-    h.update(",".join(map(str, rows.columns)).encode())
+    h = hashlib.sha256(",".join(map(str, rows.columns)).encode())
     h.update(pd.util.hash_pandas_object(rows.astype(str), index=False).to_numpy().tobytes())
-    return h.hexdigest()
+    return f"{file_checksum}/{h.hexdigest()[:16]}"  # the file's own hash stays readable
 
 
 class _Unchanged(Exception):
