@@ -21,10 +21,10 @@ from dashboard.export.writers import FORMATS, export_bytes
 from dashboard.figures import cards, previous_totals
 from dashboard.map_view import BaseLayers, base_layers, base_map, values_layer, values_payload
 from dashboard.notes import data_notes
+from dashboard.ranking_view import render_ranking
 from dashboard.safe_text import html_text, md
-from dashboard.tables import ranking, to_csv_bytes, to_xlsx_bytes
 from geodata.classify import SCHEMES, classify, palette_for
-from geodata.display import display_layers
+from geodata.display_docs import display_layers
 from geodata.errors import AnttError
 from geodata.names import fold
 from geodata.query import (
@@ -359,7 +359,7 @@ def render(store: GpkgStore) -> None:
         notes,
     )
     classes = classify(result.rows["value"], view.scheme, view.k, palette_for(view.metric))
-    payload = values_payload(result, classes)
+    payload = values_payload(result, classes, base.codes)
     points = (
         model_points(store, result)
         if (st.session_state.get(S.W_POINTS) and result.area_level in ("district", "commune"))
@@ -394,20 +394,7 @@ def render(store: GpkgStore) -> None:
         for note in result.notes:
             st.caption(md(note))
 
-    st.subheader("Xếp hạng các đơn vị")
-    table = ranking(result)
-    st.dataframe(table, hide_index=True, width="stretch", height=320)
-    title = f"{metric.label} — {result.area_name} — {view.period_label}"
-    stem = f"xep-hang_{view.metric}_{view.area or 'toan-quoc'}_{view.year_from}-{view.year_to}"
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("Tải CSV", to_csv_bytes(table), f"{stem}.csv", "text/csv", on_click="ignore")
-    c2.download_button(
-        "Tải Excel (XLSX)",
-        lambda: to_xlsx_bytes(table, title),
-        f"{stem}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-    )
+    render_ranking(result)
     S.write_url(st.session_state[S.VIEW])
 
 

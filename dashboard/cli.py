@@ -19,6 +19,7 @@ from loaders.errors import LoaderError
 from loaders.sheets import display_name, safe_frame
 
 APP = Path(__file__).with_name("app.py")
+SERVER = Path(__file__).with_name("server.py")  # st.App: the pages plus the geometry route
 LOOPBACK = "127.0.0.1"
 OPEN_WARNING = (
     "CẢNH BÁO: bảng điều khiển sẽ lắng nghe trên {address}, không chỉ trên máy này. "
@@ -308,7 +309,7 @@ def _cmd_template(args) -> int:
     return 0
 
 
-def serve_argv(args, app: Path = APP) -> list[str]:
+def serve_argv(args, app: Path = SERVER) -> list[str]:
     """The Streamlit command line `serve` becomes (settings of .streamlit/config.toml
     repeated, so any working directory behaves the same)."""
     cmd = [

@@ -1,6 +1,7 @@
-// Map behaviour served inline with the base map: decode the compact geometry, keep
-// one canvas layer per map, restyle it from a small values table on every filter
-// change (geometry is never re-sent), legend and notes as Leaflet controls.
+// Map behaviour served inline with the base map: fetch and decode the compact geometry
+// (content-hashed URLs, cached by the browser), keep one canvas layer per map, restyle
+// it from a small values table on every filter change (geometry is never re-sent),
+// legend and notes as Leaflet controls.
 (function (map) {
   // Leaflet.markercluster throws "Map has no maxZoom specified" on a map without one
   // (no tile layer sets it here): without this the model points never appear
@@ -28,25 +29,51 @@
   }
   var A = window.antt = window.antt || {};
   A.map = map;
+  A.units = null; A.outlines = null; A.values = null; A.loadedAt = null;  // a new base map
   A.renderer = L.canvas({padding: 0.5, tolerance: 3});
-  A.units = L.geoJSON(decode(A.unitsDoc), {
-    renderer: A.renderer,
-    style: function () { var w = A.unitWeight === undefined ? 0.6 : A.unitWeight;
-      return {color: "#ffffff", weight: w, stroke: w > 0, fillColor: "#d9d9d9", fillOpacity: 0.9}; },
-    onEachFeature: function (feature, layer) {
-      layer.options.code = feature.properties.code;
-      layer.bindTooltip(esc(feature.properties.name), {sticky: true});  // names are data, Leaflet renders HTML
-      // content is built on hover from the current values, so a click (which follows
-      // a hover) reports a tooltip that names the unit's code
-      layer.on("mouseover", function () { layer.setTooltipContent(A.tip(feature.properties)); });
-    }
-  }).addTo(map);
-  if (A.outlinesDoc) {
-    A.outlines = L.geoJSON(decode(A.outlinesDoc), {
-      renderer: A.renderer, interactive: false,
-      style: function () { return {color: "#333333", weight: 1.1, fill: false}; }
+  // geometry comes over HTTP under a content-hashed URL (the browser keeps it), never
+  // in the websocket message; the app may be served under a base path
+  var base = window.location.pathname.split("/component/")[0].replace(/\/$/, "");
+  function load(url) {
+    return fetch(base + url, {credentials: "same-origin"}).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status + " " + url);
+      return r.json();
+    });
+  }
+  function drawUnits(doc) {
+    var i = 0;
+    A.units = L.geoJSON(decode(doc), {
+      renderer: A.renderer,
+      style: function () { var w = A.unitWeight === undefined ? 0.6 : A.unitWeight;
+        return {color: "#ffffff", weight: w, stroke: w > 0, fillColor: "#d9d9d9", fillOpacity: 0.9}; },
+      onEachFeature: function (feature, layer) {
+        layer.options.code = feature.properties.code;
+        layer.options.i = i++;  // position in the document: values arrive in this order
+        layer.bindTooltip(esc(feature.properties.name), {sticky: true});  // names are data, Leaflet renders HTML
+        // content is built on hover from the current values, so a click (which follows
+        // a hover) reports a tooltip that names the unit's code
+        layer.on("mouseover", function () { layer.setTooltipContent(A.tip(feature.properties, layer.options.i)); });
+      }
     }).addTo(map);
   }
+  A.loading = Promise.all([load(A.unitsUrl), A.outlinesUrl ? load(A.outlinesUrl) : null])
+    .then(function (docs) {
+      drawUnits(docs[0]);
+      if (docs[1]) {
+        A.outlines = L.geoJSON(decode(docs[1]), {
+          renderer: A.renderer, interactive: false,
+          style: function () { return {color: "#333333", weight: 1.1, fill: false}; }
+        }).addTo(map);
+      }
+      A.loadedAt = Date.now();
+      if (A.pending) A.apply(A.pending);
+    })
+    .catch(function (err) {
+      A.loadError = String(err);
+      var div = L.DomUtil.create("div", "antt-note");
+      div.textContent = "Không tải được ranh giới (" + A.loadError + "). Tải lại trang.";
+      var c = L.control({position: "topleft"}); c.onAdd = function () { return div; }; c.addTo(map);
+    });
   (A.islandLabels || []).forEach(function (s) {
     L.circleMarker([s.lat, s.lon], {renderer: A.renderer, radius: 2.5, color: "#1f4e79",
       weight: 1, fillColor: "#1f4e79", fillOpacity: 1, interactive: false}).addTo(map);
@@ -71,25 +98,26 @@
     return Number(x).toLocaleString("vi-VN", {minimumFractionDigits: digits, maximumFractionDigits: digits});
   }
   function esc(t) { var d = document.createElement("div"); d.textContent = t; return d.innerHTML; }
-  A.tip = function (props) {
-    var v = A.values, r = v && v.rows[props.code];
-    var lines = ["<b>" + esc(props.name) + "</b>", "Mã: " + props.code];
-    if (!r) return lines.join("<br>") + "<br>Không có số liệu";
-    var m = v.metric;
-    lines.push(esc(m.label) + ": <b>" + fmt(r[1], m.digits) + (m.pct && r[1] !== null ? "%" : "") + "</b>");
-    lines.push("Số mô hình: " + fmt(r[2], 0) + " · đơn vị mô hình: " + fmt(r[3], 0));
-    if (r[6] > 0) {
-      lines.push("Xã đạt chuẩn ANTT: " + fmt(r[4], 0) + "/" + fmt(r[5], 0));
-      lines.push("Xã trọng điểm: " + fmt(r[7], 0) + ", đã chuyển hóa: " + fmt(r[8], 0));
+  A.tip = function (props, i) {
+    var v = A.values, c = v && v.cols, b = v ? v.bins.charAt(i) : ".";
+    var lines = ["<b>" + esc(props.name) + "</b>", "Mã: " + esc(props.code)];
+    if (!v || b === "." || b === "") return lines.join("<br>") + "<br>Không có số liệu";
+    var m = v.metric, val = c.value[i];
+    lines.push(esc(m.label) + ": <b>" + fmt(val, m.digits) + (m.pct && val !== null ? "%" : "") + "</b>");
+    lines.push("Số mô hình: " + fmt(c.model_count[i], 0) + " · đơn vị mô hình: " + fmt(c.model_units[i], 0));
+    if (c.communes_with_status[i] > 0) {
+      lines.push("Xã đạt chuẩn ANTT: " + fmt(c.certified_count[i], 0) + "/" + fmt(c.n_communes[i], 0));
+      lines.push("Xã trọng điểm: " + fmt(c.hotspot_count[i], 0) + ", đã chuyển hóa: " + fmt(c.transitioned_count[i], 0));
     }
     return lines.join("<br>");
   };
   A.apply = function (v) {
+    A.pending = v;
+    if (!A.units) return 0;  // the geometry is still loading: applied when it arrives
     A.values = v;
-    var drawn = 0;
+    var drawn = 0, digits = "0123456789abcdefghijklmnopqrstuvwxyz";
     A.units.eachLayer(function (layer) {
-      var row = v.rows[layer.options.code];
-      var cls = row ? row[0] : -1;
+      var cls = digits.indexOf(v.bins.charAt(layer.options.i));
       layer.setStyle({fillColor: cls >= 0 ? v.colours[cls] : v.noData});
       drawn++;
     });
@@ -103,5 +131,4 @@
     A.units.eachLayer(function (l) { if (l._parts && l._parts.length) n++; });
     return n;
   };
-  if (A.pending) A.apply(A.pending);
 })(MAP_VAR);

@@ -26,7 +26,7 @@ from dashboard.format import fmt_number
 from dashboard.notes import map_note
 from dashboard.safe_text import script_json
 from geodata.classify import NO_DATA_COLOUR, Classes
-from geodata.display import DisplayLayers, encode_layer
+from geodata.display_docs import DisplayLayers
 from geodata.islands import ARCHIPELAGOS
 from geodata.query import ViewResult
 
@@ -86,10 +86,13 @@ class _Script(MacroElement):
 
 @dataclass(frozen=True)
 class BaseLayers:
-    """Everything the base map needs; built once per (version, level, area) and cached."""
+    """Everything the base map needs: where to fetch the geometry (content-hashed URLs,
+    cached by the browser), the view bounds, labels and notes. No geometry itself: it
+    is never part of a websocket message."""
 
-    units_doc: str
-    outlines_doc: str | None
+    units_url: str
+    outlines_url: str | None
+    codes: tuple[str, ...]  # feature order of the units document: values are sent in it
     bounds: tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east))
     show_archipelagos: bool
     notes: tuple[str, ...]  # shown on the map itself, so a screenshot keeps them
@@ -97,20 +100,17 @@ class BaseLayers:
 
     @property
     def key(self) -> str:
-        h = hashlib.sha1(self.units_doc.encode())
-        h.update((self.outlines_doc or "").encode())
-        return h.hexdigest()[:16]
+        return hashlib.sha1(f"{self.units_url}|{self.outlines_url}".encode()).hexdigest()[:16]
 
 
 def base_layers(layers: DisplayLayers, notes: tuple[str, ...], national: bool) -> BaseLayers:
-    """Encode prepared display layers for the base map; thousands of units at national
-    zoom are drawn without borders so the fills stay readable."""
-    q = layers.band.quantum_deg
-    n = len(layers.units)
-    has_outlines = layers.outlines is not None and len(layers.outlines)
+    """The base map of prepared display layers; thousands of units at national zoom are
+    drawn without borders so the fills stay readable."""
+    n = len(layers.units_doc.codes)
     return BaseLayers(
-        units_doc=encode_layer(layers.units, q, ("code", "name")),
-        outlines_doc=encode_layer(layers.outlines, q) if has_outlines else None,
+        units_url=layers.units_doc.path,
+        outlines_url=layers.outlines_doc.path if layers.outlines_doc is not None else None,
+        codes=layers.units_doc.codes,
         bounds=tuple(tuple(float(x) for x in c) for c in layers.bounds),
         show_archipelagos=national,
         notes=notes,
@@ -154,8 +154,8 @@ def base_map(
     m.get_root().header.add_child(Element(CSS))
     dots, labels = archipelago_labels() if base.show_archipelagos else ([], [])
     setup = {
-        "unitsDoc": json.loads(base.units_doc),
-        "outlinesDoc": json.loads(base.outlines_doc) if base.outlines_doc else None,
+        "unitsUrl": base.units_url,
+        "outlinesUrl": base.outlines_url,
         "islandLabels": dots,
         "archipelagos": labels,
         "noteHtml": html.escape(map_note(base.notes)),
@@ -220,42 +220,66 @@ def legend_html(result: ViewResult, classes: Classes) -> str:
     return "".join(parts)
 
 
-def values_payload(result: ViewResult, classes: Classes) -> dict:
-    """Small per-filter data for the map: per unit code its class and numbers (the
-    browser builds the tooltip on hover), the metric's wording and the legend."""
-    r = result.rows
-    cols = [
-        "value",
-        "model_count",
-        "model_units",
-        "certified_count",
-        "n_communes",
-        "communes_with_status",
-        "hotspot_count",
-        "transitioned_count",
-    ]
-    nums = r[cols].astype(float).round(3).to_numpy()
-    rows = {
-        code: [
-            int(b),
-            *(None if np.isnan(x) else (int(x) if x == int(x) else float(x)) for x in vals),
-        ]
-        for code, b, vals in zip(r["code"].astype(str), classes.bins, nums, strict=True)
-    }
+TIP_COLUMNS = (
+    "value",
+    "model_count",
+    "model_units",
+    "certified_count",
+    "n_communes",
+    "communes_with_status",
+    "hotspot_count",
+    "transitioned_count",
+)
+# class of unit i = bins[i]; "-": no value (no-data colour), ".": not in the result
+CLASS_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _numbers(a: np.ndarray) -> list:
+    """A JSON-ready list: whole numbers as ints, others rounded to 3 decimals, NaN as null."""
+    a = np.round(a.astype(float), 3)
+    nan = np.isnan(a)
+    whole = np.all(a[~nan] == np.round(a[~nan]))
+    out = (np.where(nan, 0, a).astype(np.int64) if whole else a).tolist()
+    for i in np.flatnonzero(nan):
+        out[i] = None
+    return out
+
+
+def values_payload(result: ViewResult, classes: Classes, codes: tuple[str, ...]) -> dict:
+    """What a filter change sends: per unit, in the order of the units document
+    (`codes`), its class (one character of `bins`) and the numbers the tooltip shows,
+    as columns; the metric's wording and the legend. No codes, no geometry."""
+    r = result.rows.assign(code=result.rows["code"].astype(str), bin=classes.bins)
+    r = r.set_index("code").reindex(list(codes))
+    found = r["bin"].notna().to_numpy()
+    bins = np.where(found, r["bin"].fillna(-1).to_numpy(), -2).astype(int)
     metric = result.view.metric_info
     legend = legend_html(result, classes)
-    key = hashlib.sha1(json.dumps([rows, legend], ensure_ascii=False).encode()).hexdigest()[:16]
-    return {
-        "rows": rows,
+    payload = {
+        "n": len(codes),
+        "bins": "".join(CLASS_DIGITS[b] if b >= 0 else "-."[-b - 1] for b in bins),
+        "cols": {c: _numbers(r[c].to_numpy()) for c in TIP_COLUMNS},
         "colours": list(classes.colours),
         "noData": NO_DATA_COLOUR,
         "legendHtml": legend,
-        "key": key,
         "metric": {
             "label": metric.label,
             "pct": metric.is_share,
             "digits": 0 if metric.key in COUNT_METRICS else (1 if metric.is_share else 2),
         },
+    }
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    payload["key"] = hashlib.sha1(text.encode()).hexdigest()[:16]
+    return payload
+
+
+def payload_rows(payload: dict, codes: tuple[str, ...]) -> dict[str, list]:
+    """{code: [class, value, …]} from a payload: how the browser reads it, for tests."""
+    cols = [payload["cols"][c] for c in TIP_COLUMNS]
+    return {
+        code: [CLASS_DIGITS.find(payload["bins"][i]), *(col[i] for col in cols)]
+        for i, code in enumerate(codes)
+        if payload["bins"][i] != "."
     }
 
 

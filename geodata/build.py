@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from geodata.demo import demo_models, demo_status
+from geodata.display_docs import prepare_store
 from geodata.reference_build import ReferenceBuild, build_reference
 from geodata.schema import (
     ADMIN_UNIT_COLUMNS,
@@ -54,6 +55,12 @@ def boundary_versions_table() -> pd.DataFrame:
             for v in REFERENCE_VERSIONS
         ]
     )
+
+
+def _levels_of_versions(units: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    order = ("province", "district", "commune")
+    present = units.groupby("version")["level"].unique()
+    return {str(v): tuple(lv for lv in order if lv in set(lvs)) for v, lvs in present.items()}
 
 
 def build_demo_store(out: str | os.PathLike, progress: Progress = lambda _msg: None) -> BuildReport:
@@ -102,6 +109,8 @@ def build_demo_store(out: str | os.PathLike, progress: Progress = lambda _msg: N
             IMPORTS: imports,
         },
     )
+    progress("Chuẩn bị hình hiển thị cho bản đồ (toàn quốc và từng tỉnh)…")
+    prepare_store(path, _levels_of_versions(units))
     counts = units.groupby(["version", "level"]).size().rename("units").reset_index()
     return BuildReport(
         path, time.perf_counter() - t0, counts, ref.repairs, len(models), len(status)

@@ -7,6 +7,8 @@ version are carried to it through the crosswalk.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -71,6 +73,12 @@ class ViewResult:
         return _totals(self.rows)
 
 
+def member(values: pd.Series, pool) -> pd.Series:
+    """`values.isin(pool)` on plain objects: on pandas' Arrow-backed strings `isin` walks
+    the pool in a Python loop (47 % of a national rerun)."""
+    return values.astype(object).isin(pd.Series(pool, dtype=object).to_numpy())
+
+
 def data_years(store) -> tuple[int, int]:
     """First and last year the store has figures for: from the first year with commune
     status (models may have started earlier) to the last year with status or models."""
@@ -104,7 +112,31 @@ def resolve_area(units: pd.DataFrame, code: str, version: str) -> pd.Series | No
     )
 
 
+_RESULTS: OrderedDict = OrderedDict()  # (store, revision, view, version) -> ViewResult
+_RESULTS_SIZE = 64
+_RESULTS_LOCK = threading.Lock()
+
+
 def query_view(store, view: MapView, version: str | None = None) -> ViewResult:
+    """Compute a view, or return it from this process's cache of recent views.
+
+    A dozen people opening the same map at a meeting ask for the same few views; each
+    is computed once per store revision and shared (results are never modified).
+    """
+    key = (str(store.path), store.revision, view, version)
+    with _RESULTS_LOCK:
+        if key in _RESULTS:
+            _RESULTS.move_to_end(key)
+            return _RESULTS[key]
+    result = _query_view(store, view, version)
+    with _RESULTS_LOCK:
+        _RESULTS[key] = result
+        while len(_RESULTS) > _RESULTS_SIZE:
+            _RESULTS.popitem(last=False)
+    return result
+
+
+def _query_view(store, view: MapView, version: str | None = None) -> ViewResult:
     """Compute a view.
 
     `version` forces the boundary version (e.g. to compare a previous period on the
@@ -148,7 +180,7 @@ def query_view(store, view: MapView, version: str | None = None) -> ViewResult:
     communes["unit"] = _display_key(communes, view.level)
     communes = communes_in_area(communes, area)
     shown = units[units["level"] == view.level]
-    shown = shown[shown["code"].isin(communes["unit"])]
+    shown = shown[member(shown["code"], communes["unit"])]
 
     notes: list[str] = []
     models = _models_in_view(store, view, version.version, notes)
@@ -204,7 +236,7 @@ def _outlines_approximate(units: pd.DataFrame, rows: pd.DataFrame, level: str) -
     below province level) is approximate."""
     if level == "province" or not len(rows):
         return False
-    provinces = units[(units["level"] == "province") & units["code"].isin(rows["province_code"])]
+    provinces = units[(units["level"] == "province") & member(units["code"], rows["province_code"])]
     return bool(provinces["is_approximate"].astype(bool).any())
 
 
@@ -306,7 +338,7 @@ def _status_in_view(store, year: int, version: str, notes) -> pd.DataFrame:
         carried = carry_status(
             old, crosswalk, _areas(communes_all, crosswalk["from_version"].iat[0])
         )
-        carried = carried[~carried["code"].isin(own["code"])]
+        carried = carried[~member(carried["code"], own["code"])]
         if len(carried):
             notes.append(
                 f"Trạng thái {_n(len(carried))} xã năm {year} được chuyển từ đơn vị cũ qua bảng chuyển đổi."

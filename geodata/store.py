@@ -96,6 +96,11 @@ class GpkgStore:
             )
         return cls(path)
 
+    @property
+    def revision(self) -> int:
+        """Changes with every write: what caches of store contents key on."""
+        return self.path.stat().st_mtime_ns
+
     def table(
         self, name: str, where: str = "", params: tuple = (), columns: tuple[str, ...] = ()
     ) -> pd.DataFrame:

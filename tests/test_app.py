@@ -33,7 +33,7 @@ class FakeMap:
 
     @property
     def legend(self) -> str:
-        m = re.search(r'"legendHtml":"(.*?)","key"', self.calls[-1]["values_js"])
+        m = re.search(r'"legendHtml":"(.*?)","metric"', self.calls[-1]["values_js"])
         return m.group(1) if m else ""
 
 

@@ -26,7 +26,7 @@ from dashboard.export.render import ExportError, draw, missing_glyphs, nice_leng
 from dashboard.export.snapshot import build_snapshot
 from dashboard.export.writers import export_bytes, write_export
 from dashboard.format import fmt_decimal, fmt_int
-from dashboard.map_view import values_payload
+from dashboard.map_view import payload_rows, values_payload
 from geodata.classify import NO_DATA_COLOUR, classify, palette_for
 from geodata.errors import ViewError
 from geodata.query import query_view
@@ -105,7 +105,8 @@ def test_map_colours_are_the_page_classes(store, hoa_binh):
     """Every district is filled, in the PNG, with the colour the page gives its class."""
     result = query_view(store, HOA_BINH_2020)
     classes = classify(result.rows["value"], "quantiles", 5, palette_for(result.view.metric))
-    page_rows = values_payload(result, classes)["rows"]
+    codes = tuple(hoa_binh.layers.units_doc.codes)
+    page_rows = payload_rows(values_payload(result, classes, codes), codes)
     fig = draw(hoa_binh)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()

@@ -11,12 +11,19 @@ import pytest
 
 from dashboard.assets import ensure_static_assets
 from dashboard.figures import cards, previous_totals
-from dashboard.map_view import OfflineMap, base_layers, base_map, values_layer, values_payload
+from dashboard.map_view import (
+    OfflineMap,
+    base_layers,
+    base_map,
+    payload_rows,
+    values_layer,
+    values_payload,
+)
 from dashboard.notes import data_notes
 from dashboard.safe_text import script_json
 from dashboard.tables import ranking, to_csv_bytes, to_xlsx_bytes
 from geodata.classify import classify, palette_for
-from geodata.display import display_layers
+from geodata.display_docs import display_layers
 from geodata.query import query_view
 from geodata.view import MapView
 
@@ -49,10 +56,13 @@ def test_map_loads_only_assets_served_by_the_app(store, tmp_path):
 def test_values_payload_covers_every_unit(store):
     result, base = _base(store)
     classes = classify(result.rows["value"], "quantiles", 5, palette_for(result.view.metric))
-    payload = values_payload(result, classes)
-    assert set(payload["rows"]) == set(result.rows["code"])
+    payload = values_payload(result, classes, base.codes)
+    assert payload["n"] == len(base.codes) == len(payload["bins"]) == len(payload["cols"]["value"])
+    by_code = payload_rows(payload, base.codes)
+    assert set(by_code) == set(result.rows["code"])
+    assert [by_code[c][0] for c in result.rows["code"]] == classes.bins.tolist()
     rows = result.rows.set_index("code")
-    row = payload["rows"]["148"]  # Thành phố Hòa Bình
+    row = by_code["148"]  # Thành phố Hòa Bình
     assert row[1] == pytest.approx(rows.loc["148", "certified_share"], abs=1e-3)
     assert row[2:6] == [
         rows.loc["148", c] for c in ("model_count", "model_units", "certified_count", "n_communes")
@@ -64,9 +74,12 @@ def test_values_payload_covers_every_unit(store):
     m = base_map(base)
     m.get_root().render()
     base_js = _get_map_string(m)
-    assert "unitsDoc" in base_js and "MAP_VAR" not in base_js
+    # the base map names its geometry by URL and carries none of it
+    assert base.units_url in base_js and "MAP_VAR" not in base_js
+    assert len(base_js.encode()) < 40_000
     js = _get_feature_group_string(values_layer(payload), m)
     assert script_json(payload["legendHtml"]) in js  # `<` escaped: data cannot end the script
+    assert '"148"' not in js  # values follow the document's order: no codes are sent
 
 
 def test_cards_show_the_seed_figures_and_the_change(store):

@@ -14,7 +14,7 @@ from dashboard.format import fmt_int
 from dashboard.map_view import class_labels
 from dashboard.notes import data_notes
 from geodata.classify import SCHEMES, Classes, classify, palette_for
-from geodata.display import DisplayLayers, display_layers
+from geodata.display_docs import DisplayLayers, display_layers
 from geodata.query import ViewResult, has_demo_data, query_view
 from geodata.schema import LEVEL_LABELS_VI
 from geodata.view import MapView

@@ -1,0 +1,76 @@
+"""The ASGI app `antt-map serve` runs: the Streamlit pages plus one route Streamlit has
+no way to serve, the display geometry with long-lived cache headers.
+
+Streamlit's own static serving (`/app/static/…`) sends no Cache-Control, so a browser
+would fetch the national geometry again on every visit. Here each document is served
+under its content hash (`geodata.display_docs.DisplayDoc.path`) as stored, gzip and all,
+and marked immutable: a second page load or a second session in the same browser reads
+it from the cache, and a changed document is a new URL.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+
+import streamlit as st
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from geodata.display_docs import DisplayDoc, display_doc
+from geodata.store import GpkgStore, resolve_store
+
+LOG = logging.getLogger("antt.server")
+BANDS = ("country", "province", "local")
+LEVELS = ("province", "district", "commune")
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def _area_level(store: GpkgStore, version: str, band: str, area: str) -> str | None:
+    if band == "country":
+        return None
+    units = store.units(version)
+    hit = units.loc[units["code"] == area, "level"]
+    return str(hit.iloc[0]) if len(hit) else None
+
+
+def find_doc(version: str, level: str, band: str, area: str) -> DisplayDoc | None:
+    """The document a URL names, from the store the pages read; None if there is none."""
+    if band not in BANDS or level not in LEVELS:
+        return None
+    store = GpkgStore.open(resolve_store())
+    code = "" if area == "vn" else area
+    area_level = _area_level(store, version, band, code)
+    if band != "country" and area_level is None:
+        return None
+    if level not in store.units(version)["level"].unique():
+        return None
+    return display_doc(store, version, level, band, code, area_level)
+
+
+async def geo(request: Request) -> Response:
+    p = request.path_params
+    name = str(p["name"])
+    try:
+        doc = await run_in_threadpool(find_doc, p["version"], p["level"], p["band"], p["area"])
+    except Exception:  # logged with its traceback; the browser gets a plain 500
+        LOG.exception("geometry document %s", request.url.path)
+        return Response("lỗi máy chủ", status_code=500, headers={"Cache-Control": "no-store"})
+    if doc is None or name != f"{doc.hash}.json":
+        # stale (the store changed since the page was drawn) or unknown: never cached
+        return Response("không có", status_code=404, headers={"Cache-Control": "no-store"})
+    headers = {"Cache-Control": IMMUTABLE, "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        body = doc.body
+    else:
+        body = gzip.decompress(doc.body)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+app = st.App(
+    "app.py",
+    routes=[Route("/geo/{version}/{level}/{band}/{area}/{name}", geo, methods=["GET"])],
+)

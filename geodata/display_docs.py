@@ -1,0 +1,294 @@
+"""Display geometry prepared once and kept in the store, so no visitor pays for it.
+
+A *document* is the compact encoding (`geodata.display.encode_layer`) of the units of
+one version and level inside one area, simplified for one zoom band, gzip-compressed,
+with a content hash. The country band (whole levels) and the province band (one
+province at a time: only the units that band shows are simplified, each province as
+its own coverage) are prepared when the store is built and again after each boundary
+import, and stored in `display_shapes`, so every server process and replica serves the
+same bytes under the same URL. The local band (a district or a commune) is cheap and is
+computed on first use in each process.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import sqlite3
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geodata.display import BANDS, Band, band_for_area, encode_layer, simplify_coverage
+from geodata.schema import STORAGE_CRS
+
+DISPLAY_SHAPES = "display_shapes"
+NATIONAL = ""  # the area of a whole-country document
+PREPARED_BANDS = ("country", "province")
+LEVELS = ("province", "district", "commune")
+# which column of a unit row places it inside an area of a given level
+PROPS = ("code", "name")  # what the map shows of a unit besides its shape
+AREA_KEY = {"province": "province_code", "district": "parent_code", "commune": "code"}
+
+_CREATE = f"""
+CREATE TABLE IF NOT EXISTS "{DISPLAY_SHAPES}" (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  version TEXT NOT NULL, level TEXT NOT NULL, band TEXT NOT NULL, area TEXT NOT NULL,
+  hash TEXT NOT NULL, codes TEXT NOT NULL, bounds TEXT NOT NULL, body BLOB NOT NULL,
+  built_at TEXT, UNIQUE (version, level, band, area)
+)"""
+
+
+@dataclass(frozen=True)
+class DisplayDoc:
+    """One prepared document: what the browser fetches and the export decodes."""
+
+    version: str
+    level: str
+    band: str
+    area: str  # "" for the whole country, else a province, district or commune code
+    hash: str
+    codes: tuple[str, ...]  # feature order of the document (values are sent in it)
+    bounds: tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east))
+    body: bytes  # gzip of the JSON document
+
+    @property
+    def path(self) -> str:
+        """The URL path it is served under (see `dashboard.server`); the hash makes a
+        changed document a new URL, so browsers may keep each one for a year."""
+        return f"/geo/{self.version}/{self.level}/{self.band}/{self.area or 'vn'}/{self.hash}.json"
+
+    def text(self) -> str:
+        return gzip.decompress(self.body).decode()
+
+
+def make_doc(
+    shapes: gpd.GeoDataFrame, version: str, level: str, band: Band, area: str, props
+) -> DisplayDoc:
+    """Simplify `shapes` (one coverage) for `band` and encode it."""
+    shapes = shapes.sort_values("code").reset_index(drop=True)
+    simple = simplify_coverage(shapes, band.tolerance_m) if len(shapes) else shapes
+    text = encode_layer(simple, band.quantum_deg, props)
+    minx, miny, maxx, maxy = simple.total_bounds if len(simple) else (0.0, 0.0, 0.0, 0.0)
+    return DisplayDoc(
+        version,
+        level,
+        band.name,
+        area,
+        hashlib.sha256(text.encode()).hexdigest()[:20],
+        tuple(simple["code"].astype(str)),
+        ((float(miny), float(minx)), (float(maxy), float(maxx))),
+        gzip.compress(text.encode(), compresslevel=6, mtime=0),
+    )
+
+
+def subset(shapes: gpd.GeoDataFrame, level: str, area_level: str | None, area: str):
+    """The units of `level` inside an area (the unit itself when the levels are equal)."""
+    if area_level is None:
+        return shapes
+    if area_level == level:
+        return shapes[shapes["code"] == area]
+    return shapes[shapes[AREA_KEY[area_level]] == area]
+
+
+def prepare_docs(shapes_by_level: dict[str, gpd.GeoDataFrame], version: str) -> list[DisplayDoc]:
+    """The country and province band documents of one version."""
+    docs = []
+    cols = ["code", "name", "parent_code", "province_code", "geometry"]
+    for level, shapes in shapes_by_level.items():
+        shapes = shapes[cols]
+        docs.append(make_doc(shapes, version, level, BANDS["country"], NATIONAL, PROPS))
+        for province, part in shapes.groupby("province_code", sort=True):
+            docs.append(make_doc(part, version, level, BANDS["province"], str(province), PROPS))
+    return docs
+
+
+def prepare_version(store, version: str, levels: Iterable[str]) -> list[DisplayDoc]:
+    shapes = {lv: store.unit_shapes(version, lv) for lv in levels}
+    return prepare_docs(shapes, version)
+
+
+def write_docs(conn: sqlite3.Connection, version: str, docs: list[DisplayDoc]) -> None:
+    """Replace the documents of `version` inside the caller's write transaction."""
+    conn.execute(_CREATE)
+    conn.execute(
+        "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, last_change) "
+        "VALUES (?, 'attributes', ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+        (DISPLAY_SHAPES, DISPLAY_SHAPES),
+    )
+    conn.execute(f'DELETE FROM "{DISPLAY_SHAPES}" WHERE version = ?', (version,))
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    conn.executemany(
+        f'INSERT INTO "{DISPLAY_SHAPES}" (version, level, band, area, hash, codes, bounds, '
+        "body, built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                d.version,
+                d.level,
+                d.band,
+                d.area,
+                d.hash,
+                ",".join(d.codes),
+                json.dumps(d.bounds),
+                d.body,
+                now,
+            )
+            for d in docs
+        ],
+    )
+
+
+def forget_docs(conn: sqlite3.Connection, version: str) -> None:
+    """Drop the documents of `version` (its geometry changed) in the caller's transaction:
+    until they are prepared again, each process computes what it shows."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (DISPLAY_SHAPES,)
+    ).fetchone()
+    if exists:
+        conn.execute(f'DELETE FROM "{DISPLAY_SHAPES}" WHERE version = ?', (version,))
+
+
+def prepare_store(path: str | Path, versions: dict[str, tuple[str, ...]]) -> int:
+    """Prepare and store the documents of `versions` ({version: levels}); returns how many.
+
+    The work (simplifying) is done before the write lock is taken; the write itself is
+    one short transaction.
+    """
+    from geodata.gpkg_write import write_transaction
+    from geodata.store import GpkgStore
+
+    store = GpkgStore.open(path)
+    prepared = {v: prepare_version(store, v, levels) for v, levels in versions.items()}
+    with write_transaction(path) as conn:
+        for version, docs in prepared.items():
+            write_docs(conn, version, docs)
+    return sum(len(d) for d in prepared.values())
+
+
+# ------------------------------------------------------------------ reading
+
+_MEMO: OrderedDict = OrderedDict()  # computed (local band) and read documents, bounded
+_MEMO_SIZE = 256
+
+
+def _remember(key, doc: DisplayDoc) -> DisplayDoc:
+    _MEMO[key] = doc
+    _MEMO.move_to_end(key)
+    while len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return doc
+
+
+def read_doc(store, version: str, level: str, band: str, area: str) -> DisplayDoc | None:
+    """The stored document, or None when it was not prepared (or the table is absent)."""
+    with sqlite3.connect(f"file:{Path(store.path)}?mode=ro", uri=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (DISPLAY_SHAPES,)
+        ).fetchone()
+        if not exists:
+            return None
+        row = conn.execute(
+            f'SELECT hash, codes, bounds, body FROM "{DISPLAY_SHAPES}" WHERE version = ? AND '
+            "level = ? AND band = ? AND area = ?",
+            (version, level, band, area),
+        ).fetchone()
+    if row is None:
+        return None
+    bounds = tuple(tuple(x) for x in json.loads(row[2]))
+    codes = tuple(row[1].split(",")) if row[1] else ()
+    return DisplayDoc(version, level, band, area, row[0], codes, bounds, row[3])
+
+
+def display_doc(
+    store, version: str, level: str, band: str, area: str, area_level: str | None
+) -> DisplayDoc:
+    """The document of the units of `level` inside `area` for `band`: read from the
+    store when prepared, else computed here (and remembered in this process)."""
+    key = (str(store.path), store.revision, version, level, band, area)
+    if key in _MEMO:
+        _MEMO.move_to_end(key)
+        return _MEMO[key]
+    doc = read_doc(store, version, level, band, area)
+    if doc is None:
+        shapes = subset(store.unit_shapes(version, level), level, area_level, area)
+        doc = make_doc(shapes, version, level, BANDS[band], area, PROPS)
+    return _remember(key, doc)
+
+
+_FRAMES: OrderedDict = OrderedDict()
+
+
+def doc_frame(doc: DisplayDoc) -> gpd.GeoDataFrame:
+    """The document's polygons as a GeoDataFrame (code, name, geometry; EPSG:4326): what
+    the exports draw, so a snapshot shows exactly the shapes the page shows."""
+    if doc.hash in _FRAMES:
+        return _FRAMES[doc.hash]
+    data = json.loads(doc.text())
+    q = data["q"]
+    codes, names, geoms = [], [], []
+    for feat in data["f"]:
+        *props, polys = feat
+        codes.append(props[0])
+        names.append(props[1] if len(props) > 1 else "")
+        parts = []
+        for rings in polys:
+            arrays = [
+                np.cumsum(np.asarray(r, dtype=np.int64).reshape(-1, 2), axis=0) * q for r in rings
+            ]
+            parts.append(shapely.Polygon(arrays[0], arrays[1:]))
+        geoms.append(shapely.MultiPolygon(parts) if parts else shapely.MultiPolygon())
+    frame = gpd.GeoDataFrame({"code": codes, "name": names}, geometry=geoms, crs=STORAGE_CRS)
+    _FRAMES[doc.hash] = frame
+    while len(_FRAMES) > 32:
+        _FRAMES.popitem(last=False)
+    return frame
+
+
+@dataclass(frozen=True)
+class DisplayLayers:
+    """One view's shapes: the units document and frame, the province outlines drawn over
+    them (None at province level), the bounds and the band."""
+
+    units_doc: DisplayDoc
+    outlines_doc: DisplayDoc | None
+    band: Band
+
+    @property
+    def units(self) -> gpd.GeoDataFrame:
+        return doc_frame(self.units_doc)
+
+    @property
+    def outlines(self) -> gpd.GeoDataFrame | None:
+        return doc_frame(self.outlines_doc) if self.outlines_doc is not None else None
+
+    @property
+    def bounds(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        return self.units_doc.bounds
+
+
+def display_layers(store, version: str, level: str, area: dict | None) -> DisplayLayers:
+    """Shapes for a map of `level` units inside `area` ({"code", "level"}, or None for
+    the whole country): the country band nationally, the province band inside a
+    province, the local band inside a district or commune."""
+    area_level = None if area is None else str(area["level"])
+    band = band_for_area(area_level)
+    code = NATIONAL if area is None else str(area["code"])
+    units = display_doc(store, version, level, band.name, code, area_level)
+    outlines = None
+    if level != "province":
+        if area_level is None:
+            outlines = display_doc(store, version, "province", band.name, NATIONAL, None)
+        else:
+            province = code
+            if area_level != "province":
+                rows = store.units(version, area_level).set_index("code")
+                province = str(rows.at[code, "province_code"])
+            outlines = display_doc(store, version, "province", band.name, province, "province")
+    return DisplayLayers(units, outlines, band)
