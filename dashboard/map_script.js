@@ -40,6 +40,10 @@
       return r.json();
     });
   }
+  // created now, filled when the geometry arrives: streamlit-folium hooks its click
+  // handler onto the layers that exist when the script has run, and a feature group
+  // passes its children's clicks on to it
+  A.group = L.featureGroup().addTo(map);
   function drawUnits(doc) {
     var i = 0;
     A.units = L.geoJSON(decode(doc), {
@@ -54,7 +58,7 @@
         // a hover) reports a tooltip that names the unit's code
         layer.on("mouseover", function () { layer.setTooltipContent(A.tip(feature.properties, layer.options.i)); });
       }
-    }).addTo(map);
+    }).addTo(A.group);
   }
   A.loading = Promise.all([load(A.unitsUrl), A.outlinesUrl ? load(A.outlinesUrl) : null])
     .then(function (docs) {
