@@ -103,8 +103,8 @@ def _check_period(v, valid_from: str | None, valid_to: str | None) -> None:
     from datetime import date
 
     since, until = v.valid_from, v.valid_to
-    period = (f"từ {since:%d/%m/%Y}" if since else "không có ngày bắt đầu") + (
-        f" đến {until:%d/%m/%Y}" if until else ""
+    period = (f"từ {since:%d/%m/%Y}" if since else "từ trước") + (
+        f" đến {until:%d/%m/%Y}" if until else " đến nay"
     )
     for label, value in (("--valid-from", valid_from), ("--valid-to", valid_to)):
         day = date.fromisoformat(value) if value else None

@@ -72,9 +72,13 @@ def save_aliases(conn: sqlite3.Connection, aliases: list[NameAlias], user: str) 
         (a.version, a.level, a.parent_code or "", a.alias, alias_key(a.alias), a.code, user, now)
         for a in aliases
     ]
+    # the same decision again keeps its first record (who, when); a changed one replaces it
     conn.executemany(
-        f'INSERT OR REPLACE INTO "{NAME_ALIASES}" (version, level, parent_code, alias, '
-        "alias_key, code, confirmed_by, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        f'INSERT INTO "{NAME_ALIASES}" (version, level, parent_code, alias, '
+        "alias_key, code, confirmed_by, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (version, level, parent_code, alias_key) DO UPDATE SET "
+        "alias = excluded.alias, code = excluded.code, confirmed_by = excluded.confirmed_by, "
+        "confirmed_at = excluded.confirmed_at WHERE code <> excluded.code",
         rows,
     )
     return len(rows)

@@ -67,9 +67,11 @@ def add_review_sheet(workbook: bytes, review: tuple[ReviewItem, ...]) -> bytes:
     table = safe_frame(review_table(review))  # names from a file: never formulas
     for j, h in enumerate(table.columns, 1):
         ws.cell(3, j, h).font = Font(bold=True)
+    code_col = list(table.columns).index(COLUMNS["code"]) + 1
     for i, row in enumerate(table.itertuples(index=False), 4):
         for j, v in enumerate(row, 1):
             ws.cell(i, j, v if v != "" else None)
+        ws.cell(i, code_col).number_format = "@"  # a typed 04849 keeps its leading zero
     for letter, width in zip("ABCDEFGH", (10, 16, 12, 30, 12, 60, 9, 80), strict=True):
         ws.column_dimensions[letter].width = width
     out = io.BytesIO()
@@ -139,6 +141,12 @@ def read_alias_file(path: str | Path, store) -> list[NameAlias]:
             raise LoaderError(f"{where}: thiếu “{COLUMNS['alias']}”.")
         version = cell("version")
         candidates = [v for v in units if not version or v == version]
+        if code.isdigit():  # Excel turns a typed 04849 into the number 4849
+            known = {
+                c for v in candidates for c in units[v].loc[units[v]["level"] == level, "code"]
+            }
+            padded = [code.zfill(w) for w in (5, 3, 2) if code.zfill(w) in known]
+            code = code if code in known or not padded else padded[0]
         hits = [
             (v, u)
             for v in candidates

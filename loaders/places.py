@@ -154,6 +154,7 @@ class PlaceIndex:
         self._code = u["code"].astype(str).tolist()
         self._name = u["name"].astype(str).tolist()
         self._type = [type_word(t) if isinstance(t, str) else None for t in u["unit_type"]]
+        self._level = u["level"].astype(str).tolist()
         self._parent = {
             "province_code": u["province_code"].astype(str).tolist(),
             "parent_code": u["parent_code"].astype(str).tolist(),
@@ -196,6 +197,11 @@ class PlaceIndex:
         return [i for i in rows if values[i] == code]
 
     def _label(self, i: int) -> str:
+        """ "Xã Tân Pheo (mã 04849, Huyện Đà Bắc)": a commune names its district, so a
+        candidate found across a province says where it is."""
+        district = self._at.get(("district", self._parent["parent_code"][i]))
+        if self._level[i] == "commune" and district is not None:
+            return f"{self._name[i]} (mã {self._code[i]}, {self._name[district]})"
         return f"{self._name[i]} (mã {self._code[i]})"
 
     def _find(self, level: str, text: str, parent: tuple[str, str] | None, kind_given):
@@ -296,6 +302,11 @@ class PlaceIndex:
         parent, parent_lv = None, ""
         notes: list[str] = []
         for lv in LEVEL_ORDER:
+            if names[lv] and lv != level and lv not in self.levels:
+                notes.append(
+                    f"bỏ qua {LEVEL_LABELS_VI[lv]} '{names[lv]}': {self.version} không có cấp "
+                    f"{LEVEL_LABELS_VI[lv]}, chỉ kiểm tra được tên trong tỉnh"
+                )
             if lv != level and (not names[lv] or lv not in self.levels):
                 continue
             row, info = self._find(lv, names[lv], parent, kind_given if lv == level else None)
@@ -312,11 +323,7 @@ class PlaceIndex:
                     ]
                     # every candidate names its district, so the user sees which are
                     # in the row's district (options) and which are elsewhere (named only)
-                    labels = [
-                        f"{self._name[i]} (mã {self._code[i]}, "
-                        f"{self._name[self._at[('district', self._parent['parent_code'][i])]]})"
-                        for i in elsewhere + rows
-                    ]
+                    labels = [self._label(i) for i in elsewhere + rows]
                 return PlaceMatch(
                     self.version,
                     level=lv,

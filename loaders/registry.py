@@ -75,10 +75,12 @@ def _version_order(versions, year: int, has_district: bool) -> tuple[str, ...]:
     primary = version_for_period(versions, year).version
     names = [v.version for v in versions]
     rest = [n for n in names if n != primary]
-    # a row that names a district was written on the pre-2025 map: try that map first
+    # a row that names a district was written on a map with districts: matched there
+    # only (the 2025 map has none, so its district could not be checked: a commune of
+    # the same name elsewhere in the province would be taken without a word)
     with_districts = [v.version for v in versions if "district" in v.levels]
-    if has_district and primary not in with_districts and with_districts:
-        return (with_districts[-1], primary, *[n for n in rest if n != with_districts[-1]])
+    if has_district and with_districts:
+        return tuple(reversed(with_districts))
     return (primary, *rest)
 
 

@@ -166,3 +166,60 @@ def served_copy(source: Path, folder: Path):
         yield srv
     finally:
         srv.stop()
+
+
+class Wire:
+    """Bytes a page receives, as Chromium's DevTools protocol counts them: websocket
+    frame payloads (`Network.webSocketFrameReceived`) and HTTP responses as they came
+    over the network (`Network.loadingFinished.encodedDataLength`; a response served
+    from the browser's cache counts 0). `reset()` starts a new phase."""
+
+    def __init__(self, context, page):
+        import base64
+
+        self._b64 = base64.b64decode
+        self.cdp = context.new_cdp_session(page)
+        self.cdp.send("Network.enable")
+        self.ws_frames: list[int] = []
+        self.http: dict[str, int] = {}
+        self.urls: dict[str, str] = {}
+        self.cached: set[str] = set()
+        self.cdp.on("Network.webSocketFrameReceived", self._frame)
+        self.cdp.on("Network.responseReceived", self._response)
+        self.cdp.on("Network.requestServedFromCache", lambda e: self.cached.add(e["requestId"]))
+        self.cdp.on("Network.loadingFinished", self._finished)
+
+    def _frame(self, e) -> None:
+        r = e["response"]
+        data = r["payloadData"]
+        self.ws_frames.append(len(self._b64(data)) if r["opcode"] == 2 else len(data.encode()))
+
+    def _response(self, e) -> None:
+        self.urls[e["requestId"]] = e["response"]["url"]
+        if e["response"].get("fromDiskCache") or e["response"].get("fromPrefetchCache"):
+            self.cached.add(e["requestId"])
+
+    def _finished(self, e) -> None:
+        self.http[e["requestId"]] = 0 if e["requestId"] in self.cached else e["encodedDataLength"]
+
+    def reset(self) -> None:
+        self.ws_frames.clear()
+        self.http.clear()
+        self.urls.clear()
+        self.cached.clear()
+
+    @property
+    def ws_bytes(self) -> int:
+        return sum(self.ws_frames)
+
+    @property
+    def http_bytes(self) -> int:
+        return sum(self.http.values())
+
+    def http_requests(self) -> int:
+        return len(self.http)
+
+    def geometry(self) -> tuple[int, int]:
+        """(bytes over the network, requests) for the display geometry (`/geo/`)."""
+        ids = [i for i, u in self.urls.items() if "/geo/" in u]
+        return sum(self.http.get(i, 0) for i in ids), len(ids)

@@ -297,7 +297,7 @@ def test_the_files_dates_are_checked_against_the_version_not_stored(store_copy, 
     assert main([*base, "vn-2024", "--valid-from", "2026-01-01"]) == 2
     err = capsys.readouterr().err
     assert "--valid-from 2026-01-01 nằm ngoài thời kỳ của phiên bản vn-2024" in err
-    assert "không có ngày bắt đầu đến 30/06/2025" in err
+    assert "(từ trước đến 30/06/2025)" in err
     assert main([*base, "vn-2024", "--valid-from", "2019-01-01"]) == 0
     out = capsys.readouterr().out
     assert "--valid-from 2019-01-01 chỉ được kiểm tra, không đổi thời kỳ của phiên bản" in out

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import numpy as np
 import shapely
-
-import sqlite3
 
 from geodata.display import BANDS, decode_layer, encode_layer, simplify_coverage
 from geodata.display_docs import DISPLAY_SHAPES, display_layers, doc_frame, read_doc

@@ -241,3 +241,55 @@ def test_a_formula_looking_name_round_trips_through_the_review_sheet(store_copy,
     stored = GpkgStore.open(store_copy.path)
     assert read_aliases(stored)["alias"].tolist() == ["=Tân Peo"]  # as the file wrote it
     assert stored.table("models")["commune_code"].tolist() == ["04849"]
+
+
+def test_a_row_naming_a_district_is_never_matched_on_the_map_without_districts(store_copy):
+    """Phường Vỹ Dạ is in Quận Thuận Hóa, not Huyện A Lưới: the 2025 map (no districts)
+    must not take it because the commune name alone is found in the province."""
+    communes = store_copy.units("vn-2024", "commune")
+    vy_da = communes[communes["name"] == "Phường Vỹ Dạ"]
+    assert len(vy_da) == 1 and vy_da["province_code"].iloc[0] == "46"
+    csv = (
+        "Tên mô hình,Loại mô hình,Tỉnh,Huyện,Xã,Năm thành lập\n"
+        "Tổ A,Tự quản khu dân cư,Thừa Thiên Huế,Huyện A Lưới,Phường Vỹ Dạ,2018\n"
+        "Tổ B,Tự quản khu dân cư,Thừa Thiên Huế,Huyện Không Có,Phường Vỹ Dạ,2018\n"
+    ).encode()
+    check = check_registry(store_copy, csv, "hue.csv", "models")
+    assert check.accepted.empty
+    reasons = check.rejected["Lý do"].tolist()
+    assert len(reasons) == 2
+    assert "trong Huyện A Lưới (vn-2024)" in reasons[0]
+    assert "Gần giống: Phường Vỹ Dạ (mã 19777, Quận Thuận Hóa)" in reasons[0]  # named, not taken
+
+
+def test_candidates_across_a_province_name_their_district(store_copy):
+    csv = (
+        "Tên mô hình,Loại mô hình,Tỉnh,Xã,Năm thành lập\n"
+        "Tổ A,Tự quản khu dân cư,Hòa Bình,Xã Tân Peo,2018\n"
+    ).encode()
+    check = check_registry(store_copy, csv, "hb.csv", "models")
+    (reason,) = check.rejected["Lý do"].tolist()
+    assert "trong Tỉnh Hòa Bình (vn-2024)" in reason
+    assert "Xã Tân Pheo (mã 04849, Huyện Đà Bắc)" in reason
+
+
+def test_a_code_typed_as_a_number_and_a_repeated_decision(store_copy, tmp_path):
+    from geodata.aliases import NameAlias, store_aliases
+    from loaders.alias_files import read_alias_file
+
+    f = tmp_path / "aliases.csv"
+    f.write_text(
+        "Phiên bản,Cấp,Mã cấp trên,Tên trong tệp,Mã đơn vị\nvn-2024,xã,150,Xã Tân Peo,4849\n",
+        encoding="utf-8",
+    )
+    (alias,) = read_alias_file(f, store_copy)  # Excel dropped the leading zero
+    assert alias.code == "04849"
+    store_aliases(store_copy.path, [alias], "a")
+    first = read_aliases(store_copy)[["confirmed_by", "confirmed_at"]].values.tolist()
+    store_aliases(store_copy.path, [alias], "b")  # the same decision: the first record stays
+    assert read_aliases(store_copy)[["confirmed_by", "confirmed_at"]].values.tolist() == first
+    store_aliases(
+        store_copy.path, [NameAlias("vn-2024", "commune", "150", "Xã Tân Peo", "04876")], "c"
+    )
+    again = read_aliases(store_copy)
+    assert again[["code", "confirmed_by"]].values.tolist() == [["04876", "c"]]
