@@ -107,12 +107,17 @@ def wait_running_done(page, timeout: float = 120.0) -> None:
 class Bench:
     def __init__(self, browser, url: str, n_units: int, query: str):
         self.browser, self.url, self.n, self.query = browser, url, n_units, query
+        self.wires: list[Wire] = []
+
+    def external(self) -> list[str]:
+        return [u for w in self.wires for u in w.external]
 
     def new_page(self, context=None):
         ctx = context or self.browser.new_context(viewport={"width": 1920, "height": 1080})
         page = ctx.new_page()
-        OfflineGuard(page)
-        return ctx, page, Wire(ctx, page)
+        wire = Wire(ctx, page)  # not OfflineGuard: intercepting requests turns the cache off
+        self.wires.append(wire)
+        return ctx, page, wire
 
     def open_map(self, page) -> tuple[float, dict]:
         t = time.perf_counter()
@@ -242,7 +247,7 @@ def shapes(version):
 
 gdf = shapes(result.version.version).merge(result.rows[["code", "value"]], on="code")
 m = OfflineMap(location=(16, 106.5), zoom_start=5, tiles=None)
-gdf.explore(m=m, column="value", scheme="quantiles", k=5, tooltip=["code", "name", "value"])
+gdf.explore(m=m, column="value", scheme="quantiles", k=5, tooltip=["code", "name", "value"], legend=False)  # its legend needs d3 from a CDN
 st_folium(m, key="map", height=640, returned_objects=[])
 """
     )
@@ -374,6 +379,7 @@ def run(args) -> dict:
                         "drawn_worst_s": max(drawn),
                         "rss_mb": rss_mb(srv.proc.pid),
                     }
+                r["external"] = b.external()
             finally:
                 srv.stop()
             # cold first map on the detailed coverage
@@ -446,6 +452,8 @@ def report(r: dict) -> None:
          f"{r['explore_bytes_x']:.1f}× / {r['explore_time_x']:.1f}×",
          f"≥ {t['explore_bytes_x']:.0f}× / ≥ {t['explore_time_x']:.0f}×"),
     ]  # fmt: skip
+    rows.append(("requests to other hosts (nothing may reach the internet)",
+                 str(len(r["external"])), "0"))  # fmt: skip
     width = max(len(a) for a, _, _ in rows)
     for a, b, c in rows:
         print(f"| {a:<{width}} | {b} | {c} |")

@@ -1,5 +1,5 @@
 """The ASGI app `antt-map serve` runs: the Streamlit pages plus one route Streamlit has
-no way to serve, the display geometry with long-lived cache headers.
+no way to serve, the display geometry with long-lived cache headers, and compression.
 
 Streamlit's own static serving (`/app/static/…`) sends no Cache-Control, so a browser
 would fetch the national geometry again on every visit. Here each document is served
@@ -15,6 +15,8 @@ import logging
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -73,4 +75,7 @@ async def geo(request: Request) -> Response:
 app = st.App(
     "app.py",
     routes=[Route("/geo/{version}/{level}/{band}/{area}/{name}", geo, methods=["GET"])],
+    # Streamlit sends its 2 MB of JavaScript uncompressed; gzip makes a new browser's
+    # first load about a third (responses already compressed, like /geo/, pass as they are)
+    middleware=[Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],
 )

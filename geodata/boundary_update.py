@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import shapely
 
-from geodata.display_docs import forget_docs, prepare_store
+from geodata.display_docs import refresh_docs
 from geodata.errors import StoreError
 from geodata.gpkg_write import blob_geometry, gpkg_blob, write_transaction
 from geodata.imports import _Unchanged, record_import
@@ -121,7 +121,7 @@ def replace_geometries(
             _write_units(conn, units, changes)
             record_import(conn, "boundaries", file_name, checksum, len(hit), rejected)
             left = _write_version(conn, version, parts, level, hit, source)
-            forget_docs(conn, version)  # the display geometry of the old shapes goes too
+            refresh_docs(conn, version)  # display geometry committed with the new shapes
     except _Unchanged as same:
         return BoundaryUpdate(0, -1, True, same.previous)
     except sqlite3.Error as err:
@@ -129,10 +129,6 @@ def replace_geometries(
         raise StoreError(
             f"Nhập ranh giới '{file_name}' thất bại ({why}); kho dữ liệu được giữ nguyên."
         ) from err
-    # prepared again at once (outside the import's transaction: until this is written,
-    # each server process computes what it shows from the new shapes)
-    levels = tuple(lv for lv in ("province", "district", "commune") if (units["level"] == lv).any())
-    prepare_store(store.path, {version: levels})
     return BoundaryUpdate(
         len(hit),
         left,

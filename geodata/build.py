@@ -57,12 +57,6 @@ def boundary_versions_table() -> pd.DataFrame:
     )
 
 
-def _levels_of_versions(units: pd.DataFrame) -> dict[str, tuple[str, ...]]:
-    order = ("province", "district", "commune")
-    present = units.groupby("version")["level"].unique()
-    return {str(v): tuple(lv for lv in order if lv in set(lvs)) for v, lvs in present.items()}
-
-
 def build_demo_store(out: str | os.PathLike, progress: Progress = lambda _msg: None) -> BuildReport:
     """Build the reference boundaries and the demo registry into a new GeoPackage.
 
@@ -110,7 +104,7 @@ def build_demo_store(out: str | os.PathLike, progress: Progress = lambda _msg: N
         },
     )
     progress("Chuẩn bị hình hiển thị cho bản đồ (toàn quốc và từng tỉnh)…")
-    prepare_store(path, _levels_of_versions(units))
+    prepare_store(path, sorted(units["version"].unique()))
     counts = units.groupby(["version", "level"]).size().rename("units").reset_index()
     return BuildReport(
         path, time.perf_counter() - t0, counts, ref.repairs, len(models), len(status)

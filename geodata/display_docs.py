@@ -27,7 +27,7 @@ import numpy as np
 import shapely
 
 from geodata.display import BANDS, Band, band_for_area, encode_layer, simplify_coverage
-from geodata.schema import STORAGE_CRS
+from geodata.schema import ADMIN_UNITS, STORAGE_CRS
 
 DISPLAY_SHAPES = "display_shapes"
 NATIONAL = ""  # the area of a whole-country document
@@ -110,9 +110,36 @@ def prepare_docs(shapes_by_level: dict[str, gpd.GeoDataFrame], version: str) -> 
     return docs
 
 
-def prepare_version(store, version: str, levels: Iterable[str]) -> list[DisplayDoc]:
-    shapes = {lv: store.unit_shapes(version, lv) for lv in levels}
-    return prepare_docs(shapes, version)
+def read_shapes(conn: sqlite3.Connection, version: str) -> dict[str, gpd.GeoDataFrame]:
+    """The units of `version` per level, read on the caller's connection (inside a write
+    transaction it sees that transaction's own changes; no second reader is opened, which
+    a concurrent writer's journal would refuse)."""
+    from geodata.gpkg_write import blob_geometry
+
+    rows = conn.execute(
+        f'SELECT level, code, name, parent_code, province_code, geom FROM "{ADMIN_UNITS}" '
+        "WHERE version = ?",
+        (version,),
+    ).fetchall()
+    frame = gpd.GeoDataFrame(
+        [r[:5] for r in rows],
+        columns=["level", "code", "name", "parent_code", "province_code"],
+        geometry=[blob_geometry(r[5]) for r in rows],
+        crs=STORAGE_CRS,
+    )
+    return {
+        lv: frame[frame["level"] == lv].drop(columns="level").reset_index(drop=True)
+        for lv in LEVELS
+        if (frame["level"] == lv).any()
+    }
+
+
+def refresh_docs(conn: sqlite3.Connection, version: str) -> int:
+    """Prepare and replace the documents of `version` inside the caller's write
+    transaction, so new shapes and their display geometry are committed together."""
+    docs = prepare_docs(read_shapes(conn, version), version)
+    write_docs(conn, version, docs)
+    return len(docs)
 
 
 def write_docs(conn: sqlite3.Connection, version: str, docs: list[DisplayDoc]) -> None:
@@ -145,31 +172,12 @@ def write_docs(conn: sqlite3.Connection, version: str, docs: list[DisplayDoc]) -
     )
 
 
-def forget_docs(conn: sqlite3.Connection, version: str) -> None:
-    """Drop the documents of `version` (its geometry changed) in the caller's transaction:
-    until they are prepared again, each process computes what it shows."""
-    exists = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (DISPLAY_SHAPES,)
-    ).fetchone()
-    if exists:
-        conn.execute(f'DELETE FROM "{DISPLAY_SHAPES}" WHERE version = ?', (version,))
-
-
-def prepare_store(path: str | Path, versions: dict[str, tuple[str, ...]]) -> int:
-    """Prepare and store the documents of `versions` ({version: levels}); returns how many.
-
-    The work (simplifying) is done before the write lock is taken; the write itself is
-    one short transaction.
-    """
+def prepare_store(path: str | Path, versions: Iterable[str]) -> int:
+    """Prepare the documents of `versions` in one write transaction; returns how many."""
     from geodata.gpkg_write import write_transaction
-    from geodata.store import GpkgStore
 
-    store = GpkgStore.open(path)
-    prepared = {v: prepare_version(store, v, levels) for v, levels in versions.items()}
     with write_transaction(path) as conn:
-        for version, docs in prepared.items():
-            write_docs(conn, version, docs)
-    return sum(len(d) for d in prepared.values())
+        return sum(refresh_docs(conn, v) for v in versions)
 
 
 # ------------------------------------------------------------------ reading

@@ -172,7 +172,9 @@ class Wire:
     """Bytes a page receives, as Chromium's DevTools protocol counts them: websocket
     frame payloads (`Network.webSocketFrameReceived`) and HTTP responses as they came
     over the network (`Network.loadingFinished.encodedDataLength`; a response served
-    from the browser's cache counts 0). `reset()` starts a new phase."""
+    from the browser's cache counts 0). `reset()` starts a new phase. It only watches:
+    `OfflineGuard` intercepts requests, and Chromium turns its HTTP cache off for a page
+    whose requests are intercepted, so caching can only be measured with `Wire`."""
 
     def __init__(self, context, page):
         import base64
@@ -184,10 +186,18 @@ class Wire:
         self.http: dict[str, int] = {}
         self.urls: dict[str, str] = {}
         self.cached: set[str] = set()
+        self.external: list[str] = []  # requests to another host (this machine is offline)
+        self.cdp.on("Network.requestWillBeSent", self._request)
         self.cdp.on("Network.webSocketFrameReceived", self._frame)
         self.cdp.on("Network.responseReceived", self._response)
         self.cdp.on("Network.requestServedFromCache", lambda e: self.cached.add(e["requestId"]))
         self.cdp.on("Network.loadingFinished", self._finished)
+
+    def _request(self, e) -> None:
+        url = e["request"]["url"]
+        host = urlparse(url).hostname
+        if not url.startswith(("data:", "blob:")) and host not in ("localhost", "127.0.0.1"):
+            self.external.append(url)
 
     def _frame(self, e) -> None:
         r = e["response"]
