@@ -231,6 +231,7 @@ def explore_server(store: Path, folder: Path, level: str):
 sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
 from streamlit_folium import st_folium
+from dashboard.assets import STATIC_CSS, STATIC_JS
 from dashboard.map_view import OfflineMap
 from geodata.query import query_view
 from geodata.store import GpkgStore
@@ -246,7 +247,10 @@ def shapes(version):
     return store.unit_shapes(version, {level!r})[["code", "name", "geometry"]]
 
 gdf = shapes(result.version.version).merge(result.rows[["code", "value"]], on="code")
-m = OfflineMap(location=(16, 106.5), zoom_start=5, tiles=None)
+class StaticMap(OfflineMap):  # Leaflet through Streamlit's static serving
+    default_js, default_css = STATIC_JS, STATIC_CSS
+
+m = StaticMap(location=(16, 106.5), zoom_start=5, tiles=None)
 gdf.explore(m=m, column="value", scheme="quantiles", k=5, tooltip=["code", "name", "value"], legend=False)  # its legend needs d3 from a CDN
 st_folium(m, key="map", height=640, returned_objects=[])
 """

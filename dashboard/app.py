@@ -98,6 +98,20 @@ def _has_demo_data(path: str, mtime_ns: int) -> bool:
     return has_demo_data(_store(path, mtime_ns))
 
 
+_PAYLOADS: dict = {}  # (store, revision, view, base) -> values payload, shared by sessions
+
+
+def _payload(store, result: ViewResult, classes, base: BaseLayers) -> dict:
+    """The map values of a view: built once per store revision and base map, since every
+    session at a meeting asks for the same few views."""
+    key = (str(store.path), store.revision, result.view, base.key)
+    if key not in _PAYLOADS:
+        if len(_PAYLOADS) > 64:
+            _PAYLOADS.clear()
+        _PAYLOADS[key] = values_payload(result, classes, base.codes)
+    return _PAYLOADS[key]
+
+
 def finer_level(levels: tuple[str, ...], level: str) -> str:
     i = LEVELS.index(level)
     for cand in LEVELS[i + 1 :]:
@@ -359,7 +373,7 @@ def render(store: GpkgStore) -> None:
         notes,
     )
     classes = classify(result.rows["value"], view.scheme, view.k, palette_for(view.metric))
-    payload = values_payload(result, classes, base.codes)
+    payload = _payload(store, result, classes, base)
     points = (
         model_points(store, result)
         if (st.session_state.get(S.W_POINTS) and result.area_level in ("district", "commune"))

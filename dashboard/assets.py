@@ -1,8 +1,11 @@
 """Leaflet and its plugin files, served by the app itself (no CDN, works offline).
 
-The files come from the XStatic packages on PyPI (a normal dependency) and are copied
-into `dashboard/static/vendor/` at start-up, which Streamlit serves at
-`/app/static/vendor/…` when static serving is on.
+The files come from the XStatic packages on PyPI (a normal dependency). `dashboard.server`
+serves them at `/assets/<version>/…` straight from the packages, marked immutable (the
+package versions are in the URL, so an upgrade is a new URL): a returning browser asks
+for nothing. They are also copied into `dashboard/static/vendor/` for Streamlit's own
+static serving (`/app/static/vendor/…`), used when the page runs without the server
+module (`streamlit run dashboard/app.py`, the benchmark's explore() page).
 """
 
 from __future__ import annotations
@@ -41,10 +44,30 @@ def ensure_static_assets(target: Path = VENDOR_DIR) -> Path:
     return target
 
 
-LEAFLET_JS = [("leaflet", f"{URL_PREFIX}/leaflet/leaflet.js")]
-LEAFLET_CSS = [("leaflet_css", f"{URL_PREFIX}/leaflet/leaflet.css")]
-CLUSTER_JS = [("markercluster", f"{URL_PREFIX}/markercluster/leaflet.markercluster.js")]
+def asset_version() -> str:
+    """The XStatic package versions, as a URL segment."""
+    import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as cluster
+
+    return f"l{leaflet.VERSION}-m{cluster.VERSION}".replace("/", "_")
+
+
+def asset_file(version: str, rel: str) -> Path | None:
+    """The packaged file served at `/assets/<version>/<rel>`, or None (unknown path or
+    a version this process does not serve)."""
+    if version != asset_version():
+        return None
+    return _sources().get(rel)
+
+
+ASSETS = f"/assets/{asset_version()}"
+LEAFLET_JS = [("leaflet", f"{ASSETS}/leaflet/leaflet.js")]
+LEAFLET_CSS = [("leaflet_css", f"{ASSETS}/leaflet/leaflet.css")]
+CLUSTER_JS = [("markercluster", f"{ASSETS}/markercluster/leaflet.markercluster.js")]
 CLUSTER_CSS = [
-    ("markercluster_css", f"{URL_PREFIX}/markercluster/MarkerCluster.css"),
-    ("markercluster_default_css", f"{URL_PREFIX}/markercluster/MarkerCluster.Default.css"),
+    ("markercluster_css", f"{ASSETS}/markercluster/MarkerCluster.css"),
+    ("markercluster_default_css", f"{ASSETS}/markercluster/MarkerCluster.Default.css"),
 ]
+# the same files through Streamlit's static serving (no cache headers)
+STATIC_JS = [(n, u.replace(ASSETS, URL_PREFIX)) for n, u in LEAFLET_JS + CLUSTER_JS]
+STATIC_CSS = [(n, u.replace(ASSETS, URL_PREFIX)) for n, u in LEAFLET_CSS + CLUSTER_CSS]

@@ -330,6 +330,10 @@ def serve_argv(args, app: Path = SERVER) -> list[str]:
         "false",
         "--client.showErrorDetails",
         "none",
+        # a server does not reload its modules when files change under it (a half-edited
+        # checkout or an upgrade in place would mix old and new code in one process)
+        "--server.fileWatcherType",
+        "none",
     ]
     if args.headless:
         cmd += ["--server.headless", "true"]

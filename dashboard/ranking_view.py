@@ -12,6 +12,8 @@ import math
 import pandas as pd
 import streamlit as st
 
+from dashboard.format import fmt_decimal, fmt_int
+from dashboard.safe_text import md_frame
 from dashboard.tables import ranking, to_csv_bytes, to_xlsx_bytes
 from geodata.names import fold
 from geodata.query import ViewResult
@@ -30,6 +32,19 @@ def search_rows(table: pd.DataFrame, text: str) -> pd.DataFrame:
     return table[names.str.contains(words, regex=False) | table["Mã"].astype(str).eq(text.strip())]
 
 
+def _readable(part: pd.DataFrame) -> pd.DataFrame:
+    """Numbers written the Vietnamese way ("4.778", "81,46"), empty as "–"."""
+    out = part.copy()
+    for col in out.columns:
+        if col in ("Hạng", "Mã") or not pd.api.types.is_numeric_dtype(out[col]):
+            continue
+        values = pd.to_numeric(out[col], errors="coerce").astype(float)
+        whole = bool((values.dropna() % 1 == 0).all())
+        out[col] = [fmt_int(v) if whole else fmt_decimal(v, 2) for v in values]
+    out["Hạng"] = out["Hạng"].astype("string").fillna("–")
+    return out
+
+
 def render_ranking(result: ViewResult) -> None:
     view = result.view
     metric = view.metric_info
@@ -46,7 +61,9 @@ def render_ranking(result: ViewResult) -> None:
     page = c2.number_input(f"Trang (trên {pages})", 1, pages, key=PAGE, step=1)
     start = (int(page) - 1) * PAGE_ROWS
     part = shown.iloc[start : start + PAGE_ROWS]
-    st.dataframe(part, hide_index=True, width="stretch")
+    # a plain table: text a projector shows large, copyable, and no data-grid bundle to
+    # load; cells are escaped (st.table renders Markdown)
+    st.table(md_frame(_readable(part).set_index("Hạng")))
     if len(shown):
         st.caption(
             f"Đơn vị {start + 1}–{start + len(part)} trong {len(shown):,} đơn vị".replace(",", ".")

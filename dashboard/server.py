@@ -18,9 +18,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from dashboard.assets import asset_file
 from geodata.display_docs import DisplayDoc, display_doc
 from geodata.store import GpkgStore, resolve_store
 
@@ -52,6 +53,14 @@ def find_doc(version: str, level: str, band: str, area: str) -> DisplayDoc | Non
     return display_doc(store, version, level, band, code, area_level)
 
 
+async def asset(request: Request) -> Response:
+    """Leaflet's files from their package, immutable (the version is in the URL)."""
+    path = asset_file(str(request.path_params["version"]), str(request.path_params["path"]))
+    if path is None:
+        return Response("không có", status_code=404, headers={"Cache-Control": "no-store"})
+    return FileResponse(path, headers={"Cache-Control": IMMUTABLE})
+
+
 async def geo(request: Request) -> Response:
     p = request.path_params
     name = str(p["name"])
@@ -74,7 +83,10 @@ async def geo(request: Request) -> Response:
 
 app = st.App(
     "app.py",
-    routes=[Route("/geo/{version}/{level}/{band}/{area}/{name}", geo, methods=["GET"])],
+    routes=[
+        Route("/geo/{version}/{level}/{band}/{area}/{name}", geo, methods=["GET"]),
+        Route("/assets/{version}/{path:path}", asset, methods=["GET"]),
+    ],
     # Streamlit sends its 2 MB of JavaScript uncompressed; gzip makes a new browser's
     # first load about a third (responses already compressed, like /geo/, pass as they are)
     middleware=[Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],

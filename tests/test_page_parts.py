@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard.assets import ensure_static_assets
+from dashboard.assets import asset_file, ensure_static_assets
 from dashboard.figures import cards, previous_totals
 from dashboard.map_view import (
     OfflineMap,
@@ -46,7 +46,11 @@ def test_map_loads_only_assets_served_by_the_app(store, tmp_path):
     assert (tmp_path / "leaflet" / "leaflet.js").stat().st_size > 100_000
     assert (tmp_path / "leaflet" / "images" / "marker-icon.png").exists()
     links = [u for _, u in OfflineMap.default_js + OfflineMap.default_css]
-    assert links and all(u.startswith("/app/static/vendor/") for u in links)
+    assert links and all(u.startswith("/assets/l") for u in links)
+    for u in links:  # each is a packaged file the server knows
+        version, rel = u.split("/", 3)[2:]
+        assert asset_file(version, rel) is not None and asset_file(version, rel).exists()
+    assert asset_file("l0-m0", "leaflet/leaflet.js") is None  # an old URL: not served
     _, base = _base(store)
     html = base_map(base).get_root().render()
     external = re.findall(r"(?:src|href)=[\"'](https?://[^\"']+)", html)
