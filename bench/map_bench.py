@@ -306,6 +306,11 @@ def explore_change(browser, url: str, n_units: int) -> tuple[int, float]:
     return wire.ws_bytes, took
 
 
+def progress(r: dict, *keys: str) -> None:
+    """Each figure as soon as it is measured (a long run that fails keeps what it had)."""
+    print("  " + ", ".join(f"{k} = {r[k]:.3f}" for k in keys), flush=True)
+
+
 def run(args) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -336,6 +341,7 @@ def run(args) -> dict:
                 r["first_http_mb"] = wire.http_bytes / 1e6
                 r["first_http_requests"] = wire.http_requests()
                 r["geometry_first_mb"] = wire.geometry()[0] / 1e6
+                progress(r, "cold_demo_s", "first_ws_mb", "first_http_mb", "geometry_first_mb")
                 # a filter change
                 changes, ws = [], []
                 for _ in range(2 if quick else 5):
@@ -345,6 +351,7 @@ def run(args) -> dict:
                     state = map_state(page)
                 r["change_s"] = statistics.median(changes)
                 r["ws_change_mb"] = statistics.median(ws) / 1e6
+                progress(r, "change_s", "ws_change_mb")
                 # a second page load in the same browser
                 wire.reset()
                 page.reload()
@@ -354,6 +361,7 @@ def run(args) -> dict:
                     wire.geometry()[1],
                 )
                 r["second_http_mb"] = wire.http_bytes / 1e6
+                progress(r, "geometry_second_load_mb", "second_http_mb")
                 ctx.close()
                 # warm server, new browser (empty cache)
                 warm = []
@@ -362,6 +370,7 @@ def run(args) -> dict:
                     warm.append(b.open_map(page)[0])
                     ctx.close()
                 r["warm_first_s"] = statistics.median(warm)
+                progress(r, "warm_first_s")
                 # memory retained per closed session
                 rss0 = rss_mb(srv.proc.pid)
                 n_seq = 3 if quick else 50
@@ -372,6 +381,7 @@ def run(args) -> dict:
                 time.sleep(2)
                 r["retained_mb"] = (rss_mb(srv.proc.pid) - rss0) / n_seq
                 r["retained_sessions"] = n_seq
+                progress(r, "retained_mb")
                 # simultaneous sessions
                 r["sessions"] = {}
                 for n in sessions:
@@ -383,6 +393,7 @@ def run(args) -> dict:
                         "drawn_worst_s": max(drawn),
                         "rss_mb": rss_mb(srv.proc.pid),
                     }
+                    print(f"  [{n} sessions] {r['sessions'][n]}", flush=True)
                 r["external"] = b.external()
             finally:
                 srv.stop()
@@ -394,10 +405,12 @@ def run(args) -> dict:
                 b = Bench(browser, srv.url, n_units, query)
                 ctx, page, _wire = b.new_page()
                 r["cold_detailed_s"] = b.open_map(page)[0]
+                progress(r, "cold_detailed_s")
                 ctx.close()
             finally:
                 srv.stop()
             r["export_s"], r["export_gb"] = export_png(detailed, level, folder)
+            progress(r, "export_s", "export_gb")
             # explore() on the demo store
             proc, log, url = explore_server(store, folder, level)
             try:

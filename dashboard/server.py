@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+from contextlib import asynccontextmanager
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
@@ -22,6 +23,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from dashboard.assets import asset_file
+from dashboard.warmup import warm_up
 from geodata.display_docs import DisplayDoc, display_doc
 from geodata.store import GpkgStore, resolve_store
 
@@ -81,8 +83,17 @@ async def geo(request: Request) -> Response:
     return Response(body, media_type="application/json", headers=headers)
 
 
+@asynccontextmanager
+async def lifespan(_app):
+    """Warm up before the first visitor (see `dashboard.warmup`)."""
+    took = await run_in_threadpool(warm_up, resolve_store())
+    LOG.info("ready after %.1f s of warm-up", took)
+    yield None
+
+
 app = st.App(
     "app.py",
+    lifespan=lifespan,
     routes=[
         Route("/geo/{version}/{level}/{band}/{area}/{name}", geo, methods=["GET"]),
         Route("/assets/{version}/{path:path}", asset, methods=["GET"]),

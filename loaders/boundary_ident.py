@@ -43,7 +43,10 @@ def codes_as_reference(values, pool_codes: set[str]) -> list[str]:
     out = []
     for v in values:
         t = str(v).strip().removesuffix(".0")
-        out.append(t.zfill(width) if t.isascii() and t.isdigit() else t)
+        # a code the reference has as written stays (the island districts stand at
+        # commune level under their 3-digit code); else leading zeros lost by a spreadsheet
+        padded = t.zfill(width) if t.isascii() and t.isdigit() else t
+        out.append(t if t in pool_codes else padded)
     return out
 
 
@@ -197,7 +200,9 @@ class Identifier:
         """Match `name` inside one parent unit, naming the parents from the reference."""
         if parent_code is None:
             return None
-        u = self.units.set_index("code")
+        # the parent is a district here: index that level only (the island districts
+        # without communes share their code with their commune-level unit)
+        u = self.units[self.units["level"] == "district"].set_index("code")
         if self.level == "district" or (
             self.level == "commune" and "district" not in self.index.levels
         ):

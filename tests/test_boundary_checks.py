@@ -303,3 +303,15 @@ def test_the_files_dates_are_checked_against_the_version_not_stored(store_copy, 
     assert "--valid-from 2019-01-01 chỉ được kiểm tra, không đổi thời kỳ của phiên bản" in out
     v = GpkgStore.open(store_copy.path).table("boundary_versions").set_index("version")
     assert str(v.loc["vn-2024", "valid_from"]) != "2019-01-01"  # the version keeps its period
+
+
+def test_an_island_district_at_commune_level_is_found_by_its_own_code(store_copy, tmp_path):
+    """Lý Sơn has no communes: it stands at commune level under its district code 536,
+    which must not be read as '00536'."""
+    c = store_copy.unit_shapes("vn-2024", "commune")
+    qn = c[c["province_code"] == c.loc[c["code"] == "536", "province_code"].iloc[0]]
+    assert "536" in set(qn["code"]) and len(qn) > 100
+    f = tmp_path / "xa_quang_ngai.gpkg"
+    qn[["code", "name", "geometry"]].rename(columns={"code": "MA", "name": "TEN"}).to_file(f)
+    check = check_boundaries(store_copy, f, "vn-2024", level="commune", code_field="MA")
+    assert set(check.units["code"]) == set(qn["code"]) and not check.review
