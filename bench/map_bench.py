@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import resource
+import os
 import shutil
 import statistics
 import subprocess
@@ -73,6 +73,12 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the server process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def map_state(page, js: str = DRAWN_JS):
@@ -140,31 +146,29 @@ class Bench:
 
 def sessions_at_once(bench: Bench, n: int) -> tuple[list[float], list[float]]:
     """n browser contexts open the map at the same moment; per session, seconds until
-    the map's values arrived and until drawn. Pages are driven from one thread (the
-    Playwright sync API is single-threaded) by polling all of them."""
+    the map's values arrived in the page and until it was drawn, from the page's own
+    clock (`antt.valuesAt`, `antt.appliedAt`), so polling n pages from one thread adds
+    nothing to what is measured."""
     pages = [bench.new_page() for _ in range(n)]
-    t0 = time.perf_counter()
+    t0 = time.time() * 1000
     for _ctx, page, _w in pages:
         page.evaluate(f"() => {{ window.location.href = '{bench.url}/?{bench.query}'; }}")
-    arrived: dict[int, float] = {}
-    drawn: dict[int, float] = {}
+    stamps: dict[int, tuple[float, float]] = {}
+    js = """() => { const A = window.antt; if (!A || !A.units || !A.appliedKey) return null;
+      return {n: A.units.getLayers().length, values: A.valuesAt, drawn: A.appliedAt}; }"""
     deadline = time.monotonic() + 900
-    while len(drawn) < n and time.monotonic() < deadline:
+    while len(stamps) < n and time.monotonic() < deadline:
         for i, (_ctx, page, _w) in enumerate(pages):
-            if i in drawn:
-                continue
-            if i not in arrived and map_state(page, ARRIVED_JS):
-                arrived[i] = time.perf_counter() - t0
-            v = map_state(page)
-            if v and v["n"] == bench.n:
-                drawn[i] = time.perf_counter() - t0
-                arrived.setdefault(i, drawn[i])
-        time.sleep(0.05)
+            if i not in stamps:
+                v = map_state(page, js)
+                if v and v["n"] == bench.n:
+                    stamps[i] = ((v["values"] - t0) / 1000, (v["drawn"] - t0) / 1000)
+        time.sleep(0.1)
     for ctx, _page, _w in pages:
         ctx.close()
-    if len(drawn) < n:
-        raise RuntimeError(f"only {len(drawn)}/{n} sessions drew the map")
-    return list(arrived.values()), list(drawn.values())
+    if len(stamps) < n:
+        raise RuntimeError(f"only {len(stamps)}/{n} sessions drew the map")
+    return [a for a, _ in stamps.values()], [b for _, b in stamps.values()]
 
 
 def detailed_store(source: Path, folder: Path, level: str, vertices: int) -> Path:
@@ -207,20 +211,26 @@ def detailed_store(source: Path, folder: Path, level: str, vertices: int) -> Pat
 
 
 def export_png(store: Path, level: str, folder: Path) -> tuple[float, float]:
-    """Whole `antt-map export` command: seconds and peak memory (GB) of the child."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Whole `antt-map export` command: seconds, and the peak memory (GB) of that process
+    alone (ru_maxrss of all children would include the detailed import before it)."""
+    code = (
+        "import resource, sys\n"
+        "from dashboard.cli import main\n"
+        "rc = main(sys.argv[1:])\n"
+        "print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "sys.exit(rc)\n"
+    )
     t = time.perf_counter()
     r = subprocess.run(
-        [sys.executable, "-m", "dashboard.cli", "export", "--store", str(store), "--year",
-         "2020", "--level", level, "--metric", "model_density", "--out",
-         str(folder / "national.png")],
-        capture_output=True, text=True,
+        [sys.executable, "-c", code, "export", "--store", str(store), "--year", "2020",
+         "--level", level, "--metric", "model_density", "--out", str(folder / "national.png")],
+        capture_output=True, text=True, cwd=ROOT,
     )  # fmt: skip
     took = time.perf_counter() - t
     if r.returncode != 0:
         raise RuntimeError(f"export failed: {r.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return took, max(peak, before) / 1024 / 1024
+    kb = int(r.stderr.rsplit("MAXRSS", 1)[1].split()[0])
+    return took, kb / 1024 / 1024
 
 
 def explore_server(store: Path, folder: Path, level: str):
@@ -385,6 +395,7 @@ def run(args) -> dict:
                 # simultaneous sessions
                 r["sessions"] = {}
                 for n in sessions:
+                    cpu0 = cpu_s(srv.proc.pid)
                     arrived, drawn = sessions_at_once(b, n)
                     r["sessions"][n] = {
                         "data_median_s": statistics.median(arrived),
@@ -392,6 +403,7 @@ def run(args) -> dict:
                         "drawn_median_s": statistics.median(drawn),
                         "drawn_worst_s": max(drawn),
                         "rss_mb": rss_mb(srv.proc.pid),
+                        "server_cpu_s": cpu_s(srv.proc.pid) - cpu0,
                     }
                     print(f"  [{n} sessions] {r['sessions'][n]}", flush=True)
                 r["external"] = b.external()
@@ -457,7 +469,8 @@ def report(r: dict) -> None:
         rows.append((
             f"{n} simultaneous sessions: data received median / worst; drawn median / worst",
             f"{s['data_median_s']:.1f} / {s['data_worst_s']:.1f} s; {s['drawn_median_s']:.1f} / "
-            f"{s['drawn_worst_s']:.1f} s; server {s['rss_mb']:.0f} MB",
+            f"{s['drawn_worst_s']:.1f} s; server {s['rss_mb']:.0f} MB, "
+            f"{s['server_cpu_s'] / n:.2f} s CPU per session",
             f"median data ≤ {t['sessions16_data_s']} s at 16" if n == 16 else "—",
         ))  # fmt: skip
     rows += [

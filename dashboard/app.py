@@ -36,6 +36,7 @@ from geodata.query import (
     query_view,
 )
 from geodata.schema import LEVEL_LABELS_VI, LEVELS
+from geodata.shared import SharedCache
 from geodata.store import GpkgStore, resolve_store
 from geodata.view import METRICS, MapView
 from loaders.errors import LoaderError
@@ -98,18 +99,14 @@ def _has_demo_data(path: str, mtime_ns: int) -> bool:
     return has_demo_data(_store(path, mtime_ns))
 
 
-_PAYLOADS: dict = {}  # (store, revision, view, base) -> values payload, shared by sessions
+_PAYLOADS = SharedCache(64)  # (store, revision, view, base) -> values payload
 
 
 def _payload(store, result: ViewResult, classes, base: BaseLayers) -> dict:
     """The map values of a view: built once per store revision and base map, since every
     session at a meeting asks for the same few views."""
     key = (str(store.path), store.revision, result.view, base.key)
-    if key not in _PAYLOADS:
-        if len(_PAYLOADS) > 64:
-            _PAYLOADS.clear()
-        _PAYLOADS[key] = values_payload(result, classes, base.codes)
-    return _PAYLOADS[key]
+    return _PAYLOADS.get(key, lambda: values_payload(result, classes, base.codes))
 
 
 def finer_level(levels: tuple[str, ...], level: str) -> str:
@@ -408,7 +405,7 @@ def render(store: GpkgStore) -> None:
         for note in result.notes:
             st.caption(md(note))
 
-    render_ranking(result)
+    render_ranking(store, result)
     S.write_url(st.session_state[S.VIEW])
 
 

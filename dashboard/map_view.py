@@ -288,7 +288,8 @@ def values_layer(payload: dict, points: list[list] | None = None) -> folium.Feat
     given as [lat, lon, tooltip] rows (tooltip already HTML-escaped: Leaflet renders it)."""
     fg = folium.FeatureGroup(name="Số liệu", control=False)
     js = (
-        "window.antt = window.antt || {}; window.antt.pending = "
+        "window.antt = window.antt || {}; window.antt.valuesAt = window.antt.valuesAt || "
+        "Date.now(); window.antt.pending = "
         + script_json(payload)
         + "; if (window.antt.apply) { window.antt.apply(window.antt.pending); }\n"
     )

@@ -17,6 +17,7 @@ from dashboard.safe_text import md_frame
 from dashboard.tables import ranking, to_csv_bytes, to_xlsx_bytes
 from geodata.names import fold
 from geodata.query import ViewResult
+from geodata.shared import SharedCache
 
 PAGE_ROWS = 20
 SEARCH, PAGE = "rank_search", "rank_page"
@@ -34,7 +35,7 @@ def search_rows(table: pd.DataFrame, text: str) -> pd.DataFrame:
 
 def _readable(part: pd.DataFrame) -> pd.DataFrame:
     """Numbers written the Vietnamese way ("4.778", "81,46"), empty as "–"."""
-    out = part.copy()
+    out = part.copy()  # the cached table is shared: never written to
     for col in out.columns:
         if col in ("Hạng", "Mã") or not pd.api.types.is_numeric_dtype(out[col]):
             continue
@@ -45,11 +46,15 @@ def _readable(part: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def render_ranking(result: ViewResult) -> None:
+_TABLES = SharedCache(32)  # (store, revision, view) -> the full ranking
+
+
+def render_ranking(store, result: ViewResult) -> None:
     view = result.view
     metric = view.metric_info
     st.subheader("Xếp hạng các đơn vị")
-    table = ranking(result)
+    key = (str(store.path), store.revision, view, result.version.version)
+    table = _TABLES.get(key, lambda: ranking(result))
     c1, c2 = st.columns([3, 1])
     text = c1.text_input(
         "Tìm đơn vị trong bảng", key=SEARCH, placeholder="gõ tên, có dấu hoặc không"

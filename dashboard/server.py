@@ -17,12 +17,12 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from dashboard.assets import asset_file
+from dashboard.gzip_cache import CachedGzip
 from dashboard.warmup import warm_up
 from geodata.display_docs import DisplayDoc, display_doc
 from geodata.store import GpkgStore, resolve_store
@@ -41,16 +41,25 @@ def _area_level(store: GpkgStore, version: str, band: str, area: str) -> str | N
     return str(hit.iloc[0]) if len(hit) else None
 
 
+_STORES: dict[str, GpkgStore] = {}
+
+
+def _open_store(path: str) -> GpkgStore:
+    """One store object per path, so its table cache serves every request (opening one
+    per request re-read the units table for each geometry URL)."""
+    if path not in _STORES:
+        _STORES[path] = GpkgStore.open(path)
+    return _STORES[path]
+
+
 def find_doc(version: str, level: str, band: str, area: str) -> DisplayDoc | None:
     """The document a URL names, from the store the pages read; None if there is none."""
     if band not in BANDS or level not in LEVELS:
         return None
-    store = GpkgStore.open(resolve_store())
+    store = _open_store(resolve_store())
     code = "" if area == "vn" else area
     area_level = _area_level(store, version, band, code)
     if band != "country" and area_level is None:
-        return None
-    if level not in store.units(version)["level"].unique():
         return None
     return display_doc(store, version, level, band, code, area_level)
 
@@ -99,6 +108,7 @@ app = st.App(
         Route("/assets/{version}/{path:path}", asset, methods=["GET"]),
     ],
     # Streamlit sends its 2 MB of JavaScript uncompressed; gzip makes a new browser's
-    # first load about a third (responses already compressed, like /geo/, pass as they are)
-    middleware=[Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],
+    # first load about a third, compressed once per process (see dashboard.gzip_cache;
+    # responses already compressed, like /geo/, pass as they are)
+    middleware=[Middleware(CachedGzip, compresslevel=6)],
 )

@@ -7,8 +7,6 @@ version are carried to it through the crosswalk.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +23,7 @@ from geodata.schema import (
     UNIT_CROSSWALK,
     BoundaryVersion,
 )
+from geodata.shared import SharedCache
 from geodata.versions import carry_codes, carry_status, version_for_period, versions_from_table
 from geodata.view import MapView
 
@@ -112,9 +111,7 @@ def resolve_area(units: pd.DataFrame, code: str, version: str) -> pd.Series | No
     )
 
 
-_RESULTS: OrderedDict = OrderedDict()  # (store, revision, view, version) -> ViewResult
-_RESULTS_SIZE = 64
-_RESULTS_LOCK = threading.Lock()
+_RESULTS = SharedCache(64)  # (store, revision, view, version) -> ViewResult
 
 
 def query_view(store, view: MapView, version: str | None = None) -> ViewResult:
@@ -124,16 +121,7 @@ def query_view(store, view: MapView, version: str | None = None) -> ViewResult:
     is computed once per store revision and shared (results are never modified).
     """
     key = (str(store.path), store.revision, view, version)
-    with _RESULTS_LOCK:
-        if key in _RESULTS:
-            _RESULTS.move_to_end(key)
-            return _RESULTS[key]
-    result = _query_view(store, view, version)
-    with _RESULTS_LOCK:
-        _RESULTS[key] = result
-        while len(_RESULTS) > _RESULTS_SIZE:
-            _RESULTS.popitem(last=False)
-    return result
+    return _RESULTS.get(key, lambda: _query_view(store, view, version))
 
 
 def _query_view(store, view: MapView, version: str | None = None) -> ViewResult:
