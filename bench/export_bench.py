@@ -9,7 +9,9 @@ Prints:
   PNG of the same size (no title, insets, scale bar or north arrow), and the ratio.
 Target (README): PNG <= 5 s.
 
-    python bench/export_bench.py [--store data/antt.gpkg]
+    python bench/export_bench.py [--store data/antt.gpkg] [--quick]
+
+`--quick` (one run of each) is what the test suite runs so the script cannot rot.
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ VIEW_ARGS = ["--metric", "model_count", "--level", "commune", "--year", "2024"]
 TARGET_PNG_S = 5.0
 
 
-def median_time(fn, repeat=3):
+REPEAT = [3]  # runs per figure; 1 with --quick
+
+
+def median_time(fn, repeat=None):
     times = []
-    for _ in range(repeat):
+    for _ in range(repeat or REPEAT[0]):
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
@@ -59,10 +64,12 @@ def cli_seconds(store: str, fmt: str, folder: Path) -> float:
     return median_time(run)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", default="data/antt.gpkg")
-    args = ap.parse_args()
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args(argv)
+    REPEAT[0] = 1 if args.quick else 3
     if not Path(args.store).exists():
         print(f"no store at {args.store}: run `antt-map demo --out {args.store}` first")
         return 2
@@ -75,7 +82,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        print("antt-map export, national commune view (fresh process, median of 3):")
+        print(f"antt-map export, national commune view (fresh process, median of {REPEAT[0]}):")
         cli = {fmt: cli_seconds(args.store, fmt, folder) for fmt in ("png", "pdf", "pptx")}
         for fmt, s in cli.items():
             print(f"  {fmt:5} {s:5.2f} s")
