@@ -1,0 +1,120 @@
+"""Driving the dashboard in Chromium for `map_bench.py`: open the map, move the year
+slider, open many sessions at once, read the server's memory and CPU."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from tests.browser_support import Wire
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+DRAWN_JS = """() => { const A = window.antt; if (!A || !A.units || !A.appliedKey) return null;
+  return {key: A.appliedKey, n: A.units.getLayers().length, at: A.appliedAt}; }"""
+ARRIVED_JS = "() => !!(window.antt && window.antt.pending)"
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the server process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def map_state(page, js: str = DRAWN_JS):
+    for frame in page.frames:
+        try:
+            v = frame.evaluate(js)
+        except Exception:  # a frame detached by a rerun
+            continue
+        if v:
+            return v
+    return None
+
+
+def wait_state(page, pred, timeout: float = 300.0, js: str = DRAWN_JS):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = map_state(page, js)
+        if v and pred(v):
+            return v
+        time.sleep(0.02)
+    raise RuntimeError("the map was not drawn in time")
+
+
+def wait_running_done(page, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.locator('[data-testid="stStatusWidget"]').count() == 0:
+            return
+        time.sleep(0.05)
+
+
+class Bench:
+    def __init__(self, browser, url: str, n_units: int, query: str):
+        self.browser, self.url, self.n, self.query = browser, url, n_units, query
+        self.wires: list[Wire] = []
+
+    def external(self) -> list[str]:
+        return [u for w in self.wires for u in w.external]
+
+    def new_page(self, context=None):
+        ctx = context or self.browser.new_context(viewport={"width": 1920, "height": 1080})
+        page = ctx.new_page()
+        wire = Wire(ctx, page)  # not OfflineGuard: intercepting requests turns the cache off
+        self.wires.append(wire)
+        return ctx, page, wire
+
+    def open_map(self, page) -> tuple[float, dict]:
+        t = time.perf_counter()
+        page.goto(f"{self.url}/?{self.query}")
+        state = wait_state(page, lambda v: v["n"] == self.n)
+        return time.perf_counter() - t, state
+
+    def change_year(self, page, state) -> float:
+        """Move the year slider one step with the keyboard; seconds until restyled."""
+        wait_running_done(page)
+        slider = page.get_by_role("slider").first
+        slider.focus()
+        t = time.perf_counter()
+        slider.press("ArrowLeft")
+        wait_state(page, lambda v: v["key"] != state["key"] and v["n"] == self.n)
+        took = time.perf_counter() - t
+        wait_running_done(page)
+        return took
+
+
+def sessions_at_once(bench: Bench, n: int) -> tuple[list[float], list[float]]:
+    """n browser contexts open the map at the same moment; per session, seconds until
+    the map's values arrived in the page and until it was drawn, from the page's own
+    clock (`antt.valuesAt`, `antt.appliedAt`), so polling n pages from one thread adds
+    nothing to what is measured."""
+    pages = [bench.new_page() for _ in range(n)]
+    t0 = time.time() * 1000
+    for _ctx, page, _w in pages:
+        page.evaluate(f"() => {{ window.location.href = '{bench.url}/?{bench.query}'; }}")
+    stamps: dict[int, tuple[float, float]] = {}
+    js = """() => { const A = window.antt; if (!A || !A.units || !A.appliedKey) return null;
+      return {n: A.units.getLayers().length, values: A.valuesAt, drawn: A.appliedAt}; }"""
+    deadline = time.monotonic() + 900
+    while len(stamps) < n and time.monotonic() < deadline:
+        for i, (_ctx, page, _w) in enumerate(pages):
+            if i not in stamps:
+                v = map_state(page, js)
+                if v and v["n"] == bench.n:
+                    stamps[i] = ((v["values"] - t0) / 1000, (v["drawn"] - t0) / 1000)
+        time.sleep(0.1)
+    for ctx, _page, _w in pages:
+        ctx.close()
+    if len(stamps) < n:
+        raise RuntimeError(f"only {len(stamps)}/{n} sessions drew the map")
+    return [a for a, _ in stamps.values()], [b for _, b in stamps.values()]
