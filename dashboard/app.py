@@ -21,6 +21,7 @@ from dashboard.export.writers import FORMATS, export_bytes
 from dashboard.figures import cards, previous_totals
 from dashboard.map_view import BaseLayers, base_layers, base_map, values_layer, values_payload
 from dashboard.notes import data_notes
+from dashboard.prefetch import prefetch_neighbours
 from dashboard.ranking_view import render_ranking
 from dashboard.safe_text import html_text, md
 from geodata.classify import SCHEMES, classify, palette_for
@@ -406,6 +407,7 @@ def render(store: GpkgStore) -> None:
             st.caption(md(note))
 
     render_ranking(store, result)
+    prefetch_neighbours(store, view, *data_years(store))  # the slider's next step
     S.write_url(st.session_state[S.VIEW])
 
 

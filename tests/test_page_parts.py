@@ -122,3 +122,23 @@ def test_ranking_and_its_downloads(store):
     ws = wb["Xếp hạng"]
     assert ws["A1"].value == "Tiêu đề thử" and ws["A3"].value == "Hạng"
     assert ws.max_row == 3 + len(table)
+
+
+def test_the_sliders_next_steps_are_computed_ahead_once(store):
+    from dashboard.prefetch import neighbours, prefetch_neighbours
+    from geodata.query import _RESULTS
+
+    view = MapView("model_density", "commune", 2019, 2019)
+    assert neighbours(view, 2014, 2026) == [
+        view.with_(year_from=2018, year_to=2018),
+        view.with_(year_from=2020, year_to=2020),
+    ]
+    span = MapView("model_count", "province", 2014, 2016)  # a range moves by its length
+    assert neighbours(span, 2014, 2026) == [span.with_(year_from=2017, year_to=2019)]
+    thread = prefetch_neighbours(store, view, 2014, 2026)
+    assert thread is not None
+    thread.join(120)
+    for nv in neighbours(view, 2014, 2026):
+        key = (str(store.path), store.revision, nv, None)
+        assert key in _RESULTS._values  # computed ahead: the slider's step is a cache hit
+    assert prefetch_neighbours(store, view, 2014, 2026) is None  # started once only
