@@ -28,7 +28,7 @@ import shapely
 
 from geodata.display_docs import refresh_docs
 from geodata.errors import StoreError
-from geodata.gpkg_write import blob_geometry, gpkg_blob, write_transaction
+from geodata.gpkg_write import gpkg_blob, read_units, write_transaction
 from geodata.imports import _Unchanged, record_import
 from geodata.outlines import apply_official, areas_km2
 from geodata.schema import ADMIN_UNITS, BOUNDARY_VERSIONS, IMPORTS, LEVEL_LABELS_VI
@@ -143,16 +143,7 @@ def replace_geometries(
 def _read_units(conn: sqlite3.Connection, version: str) -> pd.DataFrame:
     """Every unit of the version as read inside the transaction (so nothing another
     writer committed before is overwritten with a stale copy)."""
-    rows = conn.execute(
-        f'SELECT fid, level, code, parent_code, is_approximate, geom FROM "{ADMIN_UNITS}" '
-        "WHERE version = ? ORDER BY fid",
-        (version,),
-    ).fetchall()
-    units = pd.DataFrame(
-        rows, columns=["fid", "level", "code", "parent_code", "is_approximate", "blob"]
-    )
-    units["geometry"] = [blob_geometry(b) for b in units.pop("blob")]
-    return units
+    return read_units(conn, version, ("fid", "level", "code", "parent_code", "is_approximate"))
 
 
 def _write_units(conn: sqlite3.Connection, units: pd.DataFrame, changes) -> None:

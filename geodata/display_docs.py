@@ -27,7 +27,7 @@ import numpy as np
 import shapely
 
 from geodata.display import BANDS, Band, band_for_area, encode_layer, simplify_coverage
-from geodata.schema import ADMIN_UNITS, STORAGE_CRS
+from geodata.schema import STORAGE_CRS
 
 DISPLAY_SHAPES = "display_shapes"
 NATIONAL = ""  # the area of a whole-country document
@@ -111,22 +111,12 @@ def prepare_docs(shapes_by_level: dict[str, gpd.GeoDataFrame], version: str) -> 
 
 
 def read_shapes(conn: sqlite3.Connection, version: str) -> dict[str, gpd.GeoDataFrame]:
-    """The units of `version` per level, read on the caller's connection (inside a write
-    transaction it sees that transaction's own changes; no second reader is opened, which
-    a concurrent writer's journal would refuse)."""
-    from geodata.gpkg_write import blob_geometry
+    """The units of `version` per level, read on the caller's connection (see
+    `geodata.gpkg_write.read_units`)."""
+    from geodata.gpkg_write import read_units
 
-    rows = conn.execute(
-        f'SELECT level, code, name, parent_code, province_code, geom FROM "{ADMIN_UNITS}" '
-        "WHERE version = ?",
-        (version,),
-    ).fetchall()
-    frame = gpd.GeoDataFrame(
-        [r[:5] for r in rows],
-        columns=["level", "code", "name", "parent_code", "province_code"],
-        geometry=[blob_geometry(r[5]) for r in rows],
-        crs=STORAGE_CRS,
-    )
+    cols = ("level", "code", "name", "parent_code", "province_code")
+    frame = gpd.GeoDataFrame(read_units(conn, version, cols), crs=STORAGE_CRS)
     return {
         lv: frame[frame["level"] == lv].drop(columns="level").reset_index(drop=True)
         for lv in LEVELS

@@ -227,3 +227,21 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("ST_IsEmpty", 1, empty, deterministic=True)
     for i, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
         conn.create_function(name, 1, bound(i), deterministic=True)
+
+
+def read_units(conn: sqlite3.Connection, version: str, columns: tuple[str, ...]):
+    """`columns` and the decoded polygon (`geometry`) of every unit of `version`, in
+    stored order, read on the caller's connection: inside a write transaction it sees
+    that transaction's own changes, and no second reader is opened (which a concurrent
+    writer's journal would refuse)."""
+    import pandas as pd
+
+    from geodata.schema import ADMIN_UNITS
+
+    cols = ", ".join(f'"{c}"' for c in columns)
+    rows = conn.execute(
+        f'SELECT {cols}, geom FROM "{ADMIN_UNITS}" WHERE version = ? ORDER BY fid', (version,)
+    ).fetchall()
+    units = pd.DataFrame([r[:-1] for r in rows], columns=list(columns))
+    units["geometry"] = [blob_geometry(r[-1]) for r in rows]
+    return units

@@ -155,17 +155,24 @@ def pick_option(page, combobox: str, option: str, tries: int = 3) -> None:
 
 
 @contextlib.contextmanager
-def served_copy(source: Path, folder: Path):
-    """`antt-map serve` on a copy of the store at `source`, for tests that write to it."""
+def serving(store: Path, folder: Path):
+    """`antt-map serve` on the store at `store`, ready, stopped afterwards."""
     ARTIFACTS.mkdir(exist_ok=True)
-    store = folder / "antt.gpkg"
-    shutil.copy(source, store)
     srv = Server(store, folder / "server.log")
     try:
         srv.wait_ready()
         yield srv
     finally:
         srv.stop()
+
+
+@contextlib.contextmanager
+def served_copy(source: Path, folder: Path):
+    """`antt-map serve` on a copy of the store at `source`, for tests that write to it."""
+    store = folder / "antt.gpkg"
+    shutil.copy(source, store)
+    with serving(store, folder) as srv:
+        yield srv
 
 
 class Wire:

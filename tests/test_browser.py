@@ -9,8 +9,8 @@ import pytest
 from tests.browser_support import (
     ARTIFACTS,
     OfflineGuard,
-    Server,
     map_frame,
+    serving,
     wait_for,
 )
 
@@ -19,13 +19,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(demo_build, tmp_path_factory):
-    ARTIFACTS.mkdir(exist_ok=True)
-    srv = Server(demo_build.path, tmp_path_factory.mktemp("srv") / "server.log")
-    try:
-        srv.wait_ready()
+    with serving(demo_build.path, tmp_path_factory.mktemp("srv")) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture

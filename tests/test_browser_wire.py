@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from tests.browser_support import ARTIFACTS, Server, Wire, map_frame, wait_for, wait_idle
+from tests.browser_support import ARTIFACTS, Wire, map_frame, serving, wait_for, wait_idle
 
 pytestmark = pytest.mark.browser
 NATIONAL_COMMUNES = "/?level=commune&from=2020&to=2020&metric=model_density"
@@ -21,13 +21,8 @@ NATIONAL_COMMUNES = "/?level=commune&from=2020&to=2020&metric=model_density"
 
 @pytest.fixture(scope="module")
 def server(demo_build, tmp_path_factory):
-    ARTIFACTS.mkdir(exist_ok=True)
-    srv = Server(demo_build.path, tmp_path_factory.mktemp("wire") / "server.log")
-    try:
-        srv.wait_ready()
+    with serving(demo_build.path, tmp_path_factory.mktemp("wire")) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def _drawn(frame, n: int) -> bool:
