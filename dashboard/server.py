@@ -54,8 +54,8 @@ def _open_store(path: str) -> GpkgStore:
 
 def find_doc(version: str, level: str, band: str, area: str) -> DisplayDoc | None:
     """The document a URL names, from the store the pages read; None if there is none."""
-    if band not in BANDS or level not in LEVELS:
-        return None
+    if band not in BANDS or level not in LEVELS or (band == "country") != (area == "vn"):
+        return None  # the country band is the whole country, the others one area
     store = _open_store(resolve_store())
     code = "" if area == "vn" else area
     area_level = _area_level(store, version, band, code)

@@ -95,6 +95,11 @@ def test_the_geometry_url_is_immutable_and_a_stale_one_is_not_cached(server):
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(server.url + stale)
     assert err.value.code == 404 and err.value.headers["Cache-Control"] == "no-store"
+    # a made-up area in the country band is not a reason to compute anything
+    odd = doc.path.replace("/country/vn/", "/country/xyz/")
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(server.url + odd)
+    assert err.value.code == 404
 
 
 def test_ranking_search_and_pager(server, browser):
