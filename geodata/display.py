@@ -87,7 +87,7 @@ def encode_layer(
 
 
 def decode_layer(text: str) -> list[tuple[list[str], list]]:
-    """Inverse of `encode_layer` (for tests and the benchmark): props and polygons in degrees."""
+    """Inverse of `encode_layer`: props and polygons (rings as coordinate arrays) in degrees."""
     doc = json.loads(text)
     q = doc["q"]
     out = []

@@ -23,10 +23,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import shapely
 
-from geodata.display import BANDS, Band, band_for_area, encode_layer, simplify_coverage
+from geodata.display import (
+    BANDS,
+    Band,
+    band_for_area,
+    decode_layer,
+    encode_layer,
+    simplify_coverage,
+)
 from geodata.schema import STORAGE_CRS
 
 DISPLAY_SHAPES = "display_shapes"
@@ -228,19 +234,11 @@ def doc_frame(doc: DisplayDoc) -> gpd.GeoDataFrame:
     the exports draw, so a snapshot shows exactly the shapes the page shows."""
     if doc.hash in _FRAMES:
         return _FRAMES[doc.hash]
-    data = json.loads(doc.text())
-    q = data["q"]
     codes, names, geoms = [], [], []
-    for feat in data["f"]:
-        *props, polys = feat
+    for props, polys in decode_layer(doc.text()):
         codes.append(props[0])
         names.append(props[1] if len(props) > 1 else "")
-        parts = []
-        for rings in polys:
-            arrays = [
-                np.cumsum(np.asarray(r, dtype=np.int64).reshape(-1, 2), axis=0) * q for r in rings
-            ]
-            parts.append(shapely.Polygon(arrays[0], arrays[1:]))
+        parts = [shapely.Polygon(rings[0], rings[1:]) for rings in polys]
         geoms.append(shapely.MultiPolygon(parts) if parts else shapely.MultiPolygon())
     frame = gpd.GeoDataFrame({"code": codes, "name": names}, geometry=geoms, crs=STORAGE_CRS)
     _FRAMES[doc.hash] = frame
