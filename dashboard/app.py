@@ -19,7 +19,7 @@ from dashboard.assets import ensure_static_assets
 from dashboard.export.snapshot import build_snapshot, file_stem
 from dashboard.export.writers import FORMATS, export_bytes
 from dashboard.figures import cards, previous_totals
-from dashboard.map_view import BaseLayers, base_layers, base_map, values_layer, values_payload
+from dashboard.map_view import BaseLayers, base_layers, base_map, shared_payload, values_layer
 from dashboard.notes import data_notes
 from dashboard.prefetch import prefetch_neighbours
 from dashboard.ranking_view import render_ranking
@@ -37,7 +37,6 @@ from geodata.query import (
     query_view,
 )
 from geodata.schema import LEVEL_LABELS_VI, LEVELS
-from geodata.shared import SharedCache
 from geodata.store import GpkgStore, resolve_store
 from geodata.view import METRICS, MapView
 from loaders.errors import LoaderError
@@ -98,16 +97,6 @@ def _base_layers(
 def _has_demo_data(path: str, mtime_ns: int) -> bool:
     """Whether the demo rows are still stored; cached until the store file changes."""
     return has_demo_data(_store(path, mtime_ns))
-
-
-_PAYLOADS = SharedCache(64)  # (store, revision, view, base) -> values payload
-
-
-def _payload(store, result: ViewResult, classes, base: BaseLayers) -> dict:
-    """The map values of a view: built once per store revision and base map, since every
-    session at a meeting asks for the same few views."""
-    key = (str(store.path), store.revision, result.view, base.key)
-    return _PAYLOADS.get(key, lambda: values_payload(result, classes, base.codes))
 
 
 def finer_level(levels: tuple[str, ...], level: str) -> str:
@@ -371,7 +360,7 @@ def render(store: GpkgStore) -> None:
         notes,
     )
     classes = classify(result.rows["value"], view.scheme, view.k, palette_for(view.metric))
-    payload = _payload(store, result, classes, base)
+    payload = shared_payload(store, result, classes, base)
     points = (
         model_points(store, result)
         if (st.session_state.get(S.W_POINTS) and result.area_level in ("district", "commune"))

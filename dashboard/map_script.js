@@ -6,26 +6,30 @@
   // Leaflet.markercluster throws "Map has no maxZoom specified" on a map without one
   // (no tile layer sets it here): without this the model points never appear
   if (map.options.maxZoom === undefined) map.setMaxZoom(18);
-  function decode(doc) {
-    var q = doc.q, feats = [];
+  // One Leaflet polygon per feature, built straight from the delta-coded rings (no
+  // GeoJSON objects in between, no string rounding): 10,000 communes in a fraction of
+  // the time L.geoJSON takes. `each(layer, feature row, index)` finishes each layer.
+  function polygons(doc, options, each) {
+    var q = doc.q, group = L.featureGroup();
     for (var i = 0; i < doc.f.length; i++) {
-      var f = doc.f[i], polys = f[f.length - 1], coords = [];
+      var f = doc.f[i], polys = f[f.length - 1], parts = new Array(polys.length);
       for (var p = 0; p < polys.length; p++) {
-        var rings = [];
+        var rings = new Array(polys[p].length);
         for (var r = 0; r < polys[p].length; r++) {
-          var d = polys[p][r], x = 0, y = 0, ring = [];
-          for (var k = 0; k < d.length; k += 2) {
+          var d = polys[p][r], x = 0, y = 0, ring = new Array(d.length >> 1);
+          for (var k = 0, j = 0; k < d.length; k += 2, j++) {
             x += d[k]; y += d[k + 1];
-            ring.push([+(x * q).toFixed(6), +(y * q).toFixed(6)]);
+            ring[j] = new L.LatLng(y * q, x * q);
           }
-          rings.push(ring);
+          rings[r] = ring;
         }
-        coords.push(rings);
+        parts[p] = rings;
       }
-      feats.push({type: "Feature", properties: {code: f[0], name: f[1]},
-                  geometry: {type: "MultiPolygon", coordinates: coords}});
+      var layer = L.polygon(parts, options);
+      if (each) each(layer, f, i);
+      group.addLayer(layer);
     }
-    return {type: "FeatureCollection", features: feats};
+    return group;
   }
   var A = window.antt = window.antt || {};
   A.map = map;
@@ -44,30 +48,34 @@
   // handler onto the layers that exist when the script has run, and a feature group
   // passes its children's clicks on to it
   A.group = L.featureGroup().addTo(map);
+  // A tooltip is bound to a unit when the pointer first reaches it (or a tap does),
+  // not to all 10,000 at load: its content is built then from the current values, and
+  // streamlit-folium's click handler (on A.group, reached after these) reads it, so a
+  // click reports a tooltip that names the unit's code.
+  function tipFor(e) {
+    var layer = e.layer, props = {code: layer.options.code, name: layer.options.name};
+    if (!layer.getTooltip()) layer.bindTooltip("", {sticky: true});
+    layer.setTooltipContent(A.tip(props, layer.options.i));
+    return layer;
+  }
   function drawUnits(doc) {
-    var i = 0;
-    A.units = L.geoJSON(decode(doc), {
-      renderer: A.renderer,
-      style: function () { var w = A.unitWeight === undefined ? 0.6 : A.unitWeight;
-        return {color: "#ffffff", weight: w, stroke: w > 0, fillColor: "#d9d9d9", fillOpacity: 0.9}; },
-      onEachFeature: function (feature, layer) {
-        layer.options.code = feature.properties.code;
-        layer.options.i = i++;  // position in the document: values arrive in this order
-        layer.bindTooltip(esc(feature.properties.name), {sticky: true});  // names are data, Leaflet renders HTML
-        // content is built on hover from the current values, so a click (which follows
-        // a hover) reports a tooltip that names the unit's code
-        layer.on("mouseover", function () { layer.setTooltipContent(A.tip(feature.properties, layer.options.i)); });
-      }
-    }).addTo(A.group);
+    var w = A.unitWeight === undefined ? 0.6 : A.unitWeight;
+    A.units = polygons(doc, {renderer: A.renderer, color: "#ffffff", weight: w, stroke: w > 0,
+                             fillColor: "#d9d9d9", fillOpacity: 0.9}, function (layer, f, i) {
+      layer.options.code = f[0];
+      layer.options.name = f[1];
+      layer.options.i = i;  // position in the document: values arrive in this order
+    });
+    A.units.on("mouseover", function (e) { tipFor(e).openTooltip(e.latlng); });
+    A.units.on("click", tipFor);
+    A.units.addTo(A.group);
   }
   A.loading = Promise.all([load(A.unitsUrl), A.outlinesUrl ? load(A.outlinesUrl) : null])
     .then(function (docs) {
       drawUnits(docs[0]);
       if (docs[1]) {
-        A.outlines = L.geoJSON(decode(docs[1]), {
-          renderer: A.renderer, interactive: false,
-          style: function () { return {color: "#333333", weight: 1.1, fill: false}; }
-        }).addTo(map);
+        A.outlines = polygons(docs[1], {renderer: A.renderer, interactive: false,
+                                        color: "#333333", weight: 1.1, fill: false}).addTo(map);
       }
       A.loadedAt = Date.now();
       if (A.pending) A.apply(A.pending);

@@ -29,6 +29,7 @@ from geodata.classify import NO_DATA_COLOUR, Classes
 from geodata.display_docs import DisplayLayers
 from geodata.islands import ARCHIPELAGOS
 from geodata.query import ViewResult
+from geodata.shared import SharedCache
 
 MAP_SCRIPT = Path(__file__).with_name("map_script.js").read_text(encoding="utf-8")
 
@@ -273,6 +274,19 @@ def values_payload(result: ViewResult, classes: Classes, codes: tuple[str, ...])
     return payload
 
 
+# here, not in app.py: Streamlit executes the page script anew on every run, so a cache
+# made there lives for one run only (this one is shared by every session of the process)
+_PAYLOADS = SharedCache(64)
+_PAYLOAD_JSON = SharedCache(64)  # payload key -> its text in the map script
+
+
+def shared_payload(store, result: ViewResult, classes: Classes, base: BaseLayers) -> dict:
+    """The map values of a view: built once per store revision and base map, since every
+    session at a meeting asks for the same few views."""
+    key = (str(store.path), store.revision, result.view, base.key)
+    return _PAYLOADS.get(key, lambda: values_payload(result, classes, base.codes))
+
+
 def payload_rows(payload: dict, codes: tuple[str, ...]) -> dict[str, list]:
     """{code: [class, value, …]} from a payload: how the browser reads it, for tests."""
     cols = [payload["cols"][c] for c in TIP_COLUMNS]
@@ -290,7 +304,7 @@ def values_layer(payload: dict, points: list[list] | None = None) -> folium.Feat
     js = (
         "window.antt = window.antt || {}; window.antt.valuesAt = window.antt.valuesAt || "
         "Date.now(); window.antt.pending = "
-        + script_json(payload)
+        + _PAYLOAD_JSON.get(payload["key"], lambda: script_json(payload))
         + "; if (window.antt.apply) { window.antt.apply(window.antt.pending); }\n"
     )
     if points:

@@ -119,7 +119,14 @@ def test_clicking_a_province_drills_into_it(server, page):
     )
     box = frame.frame_element().bounding_box()
     page.mouse.move(box["x"] + x, box["y"] + y)
-    time.sleep(0.3)
+    # the tooltip is made when the pointer reaches the unit, from the current values
+    tip = wait_for(
+        lambda: frame.evaluate(
+            "() => { const t = document.querySelector('.leaflet-tooltip'); return t && t.innerText; }"
+        ),
+        what="a tooltip",
+    )
+    assert "Hòa Bình" in tip and "Mã: 17" in tip and "Xã đạt chuẩn ANTT: 123/151" in tip, tip
     page.mouse.click(box["x"] + x, box["y"] + y)
     wait_for(lambda: "area=17" in page.evaluate("() => location.href"), what="area=17 in the URL")
     frame, _ = map_frame(page, not_key=key)
