@@ -118,3 +118,36 @@ def sessions_at_once(bench: Bench, n: int) -> tuple[list[float], list[float]]:
     if len(stamps) < n:
         raise RuntimeError(f"only {len(stamps)}/{n} sessions drew the map")
     return [a for a, _ in stamps.values()], [b for _, b in stamps.values()]
+
+
+def sessions_replayed(bench: Bench, rec, n: int) -> dict:
+    """n sessions at the same moment as the server sees them: one real Chromium page
+    (seconds to its map's data and to drawn, from the page's clock) and n - 1 replays of
+    what such a page asks for (`map_bench_replay`: seconds to the map's data on the
+    socket). The data times of all n are pooled."""
+    import threading
+
+    from map_bench_replay import replay_many
+
+    ctx, page, _w = bench.new_page()
+    start = threading.Event()
+    results, threads = replay_many(rec, bench.url, n - 1, start)
+    time.sleep(0.5)  # every replay thread is waiting at `start`
+    t0 = time.time() * 1000
+    start.set()
+    page.evaluate(f"() => {{ window.location.href = '{bench.url}/?{bench.query}'; }}")
+    js = """() => { const A = window.antt; if (!A || !A.units || !A.appliedKey) return null;
+      return {n: A.units.getLayers().length, values: A.valuesAt, drawn: A.appliedAt}; }"""
+    v = wait_state(page, lambda v: v["n"] == bench.n, timeout=900, js=js)
+    for t in threads:
+        t.join(900)
+    ctx.close()
+    if len(results) < n - 1:
+        raise RuntimeError(f"only {len(results)}/{n - 1} replayed sessions finished")
+    browser_data, drawn = (v["values"] - t0) / 1000, (v["drawn"] - t0) / 1000
+    return {
+        "data": [browser_data] + [r["data_s"] for r in results],
+        "browser_data_s": browser_data,
+        "browser_drawn_s": drawn,
+        "replay_done": [r["done_s"] for r in results],
+    }

@@ -194,7 +194,10 @@ class Wire:
         self.urls: dict[str, str] = {}
         self.cached: set[str] = set()
         self.external: list[str] = []  # requests to another host (this machine is offline)
+        self.requested: list[str] = []  # HTTP URLs in the order the page asked for them
+        self.sent: list[bytes] = []  # binary websocket messages the page sent (BackMsgs)
         self.cdp.on("Network.requestWillBeSent", self._request)
+        self.cdp.on("Network.webSocketFrameSent", self._sent)
         self.cdp.on("Network.webSocketFrameReceived", self._frame)
         self.cdp.on("Network.responseReceived", self._response)
         self.cdp.on("Network.requestServedFromCache", lambda e: self.cached.add(e["requestId"]))
@@ -205,6 +208,12 @@ class Wire:
         host = urlparse(url).hostname
         if not url.startswith(("data:", "blob:")) and host not in ("localhost", "127.0.0.1"):
             self.external.append(url)
+        if url.startswith("http"):
+            self.requested.append(url)
+
+    def _sent(self, e) -> None:
+        if e["response"]["opcode"] == 2:
+            self.sent.append(self._b64(e["response"]["payloadData"]))
 
     def _frame(self, e) -> None:
         r = e["response"]
@@ -221,6 +230,8 @@ class Wire:
 
     def reset(self) -> None:
         self.ws_frames.clear()
+        self.requested.clear()
+        self.sent.clear()
         self.http.clear()
         self.urls.clear()
         self.cached.clear()

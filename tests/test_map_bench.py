@@ -23,7 +23,8 @@ def test_map_bench_quick_mode_measures_every_row(demo_build, capsys):
         "geometry bytes on a second page load",
         "first map after restart, detailed",
         "PNG export on the detailed coverage",
-        "2 simultaneous sessions",
+        "2 simultaneous sessions (1 Chromium + 1 replayed)",
+        "2 Chromium pages at once",
         "memory retained per closed session",
         "vs explore()",
         "requests to other hosts",
@@ -32,3 +33,6 @@ def test_map_bench_quick_mode_measures_every_row(demo_build, capsys):
     assert r["geometry_first_mb"] > 0 and r["geometry_second_load_mb"] == 0
     assert 0 < r["ws_change_mb"] < r["explore_ws_change_mb"]
     assert set(r["sessions"]) == {1, 2} and r["external"] == []
+    # the replayed session got the map's data from the server, as the browser did
+    assert all(s["data_worst_s"] > 0 for s in r["sessions"].values())
+    assert r["chromium"]["n"] == 2
