@@ -4,7 +4,7 @@ Writes a CSV of N model rows across the country, names written the ways staff wr
 them (type words abbreviated or left out, old tone marks, province column filled), with
 a few unmatched names and a totals row, into a temporary folder; copies the store; then
 times `antt-map import-models FILE --store COPY` as a fresh process and prints rows per
-second, the accepted/rejected counts, and peak memory of the child (ru_maxrss).
+second, the accepted/rejected counts, and peak memory of that process (VmHWM, see `peak`).
 
 Target (README; issue #11): 300,000 rows checked and stored in <= 60 s on a 2-core machine.
 
@@ -19,13 +19,12 @@ import argparse
 import csv
 import random
 import re
-import resource
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from peak import run_cli
 
 TARGET_S = 60.0
 TYPES = ("Tự quản khu dân cư", "Phòng, chống tội phạm", "Camera và truyền thông ANTT",
@@ -75,22 +74,7 @@ def run(store: str, rows: int) -> dict:
         t = time.perf_counter()
         expected = write_registry(store, rows, registry)
         made = time.perf_counter() - t
-        t = time.perf_counter()
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "dashboard.cli",
-                "import-models",
-                str(registry),
-                "--store",
-                str(copy),
-            ],
-            capture_output=True,
-            text=True,
-        )
-        seconds = time.perf_counter() - t
-        peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        proc, seconds, peak_mib = run_cli(["import-models", str(registry), "--store", str(copy)])
         if proc.returncode != 0:
             raise SystemExit(f"import failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
         m = re.search(r"(\d+) dòng hợp lệ, (\d+) dòng bị loại", proc.stdout)

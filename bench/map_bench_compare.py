@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from map_bench_pages import ROOT, wait_running_done, wait_state
+from peak import run_cli
 
 from tests.browser_support import OfflineGuard, Wire, free_port
 
@@ -57,25 +58,14 @@ def detailed_store(source: Path, folder: Path, level: str, vertices: int) -> Pat
 
 def export_png(store: Path, level: str, folder: Path) -> tuple[float, float]:
     """Whole `antt-map export` command: seconds, and the peak memory (GB) of that process
-    alone (ru_maxrss of all children would include the detailed import before it)."""
-    code = (
-        "import resource, sys\n"
-        "from dashboard.cli import main\n"
-        "rc = main(sys.argv[1:])\n"
-        "print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
-        "sys.exit(rc)\n"
-    )
-    t = time.perf_counter()
-    r = subprocess.run(
-        [sys.executable, "-c", code, "export", "--store", str(store), "--year", "2020",
-         "--level", level, "--metric", "model_density", "--out", str(folder / "national.png")],
-        capture_output=True, text=True, cwd=ROOT,
+    alone (see `peak`)."""
+    proc, took, peak_mib = run_cli(
+        ["export", "--store", str(store), "--year", "2020", "--level", level,
+         "--metric", "model_density", "--out", str(folder / "national.png")]
     )  # fmt: skip
-    took = time.perf_counter() - t
-    if r.returncode != 0:
-        raise RuntimeError(f"export failed: {r.stderr}")
-    kb = int(r.stderr.rsplit("MAXRSS", 1)[1].split()[0])
-    return took, kb / 1024 / 1024
+    if proc.returncode != 0:
+        raise RuntimeError(f"export failed: {proc.stderr}")
+    return took, peak_mib / 1024
 
 
 def explore_server(store: Path, folder: Path, level: str):

@@ -44,6 +44,23 @@
       return r.json();
     });
   }
+  // the marker-cluster plugin, loaded on first use (model points are off by default)
+  A.withCluster = function (done) {
+    if (L.markerClusterGroup) return done();
+    if (!A.clusterLoading) {
+      A.clusterLoading = new Promise(function (resolve, reject) {
+        (A.clusterCss || []).forEach(function (href) {
+          var l = document.createElement("link");
+          l.rel = "stylesheet"; l.href = base + href; document.head.appendChild(l);
+        });
+        var s = document.createElement("script");
+        s.src = base + A.clusterJs; s.onload = resolve;
+        s.onerror = function () { reject(new Error("HTTP " + A.clusterJs)); };
+        document.head.appendChild(s);
+      });
+    }
+    A.clusterLoading.then(done);
+  };
   // created now, filled when the geometry arrives: streamlit-folium hooks its click
   // handler onto the layers that exist when the script has run, and a feature group
   // passes its children's clicks on to it

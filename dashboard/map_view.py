@@ -53,10 +53,12 @@ CSS = """
 
 
 class OfflineMap(folium.Map):
-    """A Folium map whose Leaflet (and marker-cluster) files are served by this app."""
+    """A Folium map whose Leaflet files are served by this app. The marker-cluster
+    plugin is loaded by the map script when model points are first shown (they are off
+    by default: one script fewer between a new page and its map)."""
 
-    default_js = LEAFLET_JS + CLUSTER_JS
-    default_css = LEAFLET_CSS + CLUSTER_CSS
+    default_js = LEAFLET_JS
+    default_css = LEAFLET_CSS
 
 
 class _Script(MacroElement):
@@ -161,6 +163,8 @@ def base_map(
         "archipelagos": labels,
         "noteHtml": html.escape(map_note(base.notes)),
         "unitWeight": base.border_weight,
+        "clusterJs": CLUSTER_JS[0][1],
+        "clusterCss": [url for _name, url in CLUSTER_CSS],
     }
     js = (
         "window.antt = window.antt || {}; Object.assign(window.antt, "
@@ -306,14 +310,18 @@ def values_layer(payload: dict, points: list[list] | None = None) -> folium.Feat
         "Date.now(); window.antt.pending = "
         + _PAYLOAD_JSON.get(payload["key"], lambda: script_json(payload))
         + "; if (window.antt.apply) { window.antt.apply(window.antt.pending); }\n"
+        # the points of the previous run go (hidden again when the switch is turned off)
+        + "window.antt.pointsRun = (window.antt.pointsRun || 0) + 1;"
+        + "if (window.antt.points) { window.antt.points.remove(); window.antt.points = null; }\n"
     )
     if points:
         js += (
-            "(function(){ var cl = L.markerClusterGroup({showCoverageOnHover: false});"
-            " var pts = " + script_json(points) + ";"
+            "(function (run) { window.antt.withCluster(function () {"
+            " if (window.antt.pointsRun !== run) return;  var cl = L.markerClusterGroup("
+            "{showCoverageOnHover: false}); var pts = " + script_json(points) + ";"
             " pts.forEach(function(p){ L.circleMarker([p[0], p[1]], {radius: 5, color: '#b30000',"
             " weight: 1, fillColor: '#ff6f00', fillOpacity: 0.9}).bindTooltip(p[2]).addTo(cl); });"
-            " cl.addTo(MAP_VAR); window.antt.points = cl; })();\n"
+            " cl.addTo(MAP_VAR); window.antt.points = cl; }); })(window.antt.pointsRun);\n"
         )
     _Script(js).add_to(fg)
     return fg

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.format import fmt_decimal, fmt_int
-from dashboard.safe_text import md_frame
+from dashboard.safe_text import html_table, md
 from dashboard.tables import ranking, to_csv_bytes, to_xlsx_bytes
 from geodata.names import fold
 from geodata.query import ViewResult
@@ -46,6 +46,18 @@ def _readable(part: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# Streamlit's own table look, so the ranking reads like the rest of the page
+TABLE_CSS = """<style>
+.antt-rank-wrap { overflow-x: auto; margin-bottom: .5rem; }
+.antt-rank { width: 100%; border-collapse: collapse; font-size: 0.95rem; }
+.antt-rank th { text-align: left; font-weight: 600; color: rgba(49, 51, 63, .75);
+  vertical-align: bottom; border-bottom: 1px solid rgba(49, 51, 63, .2); padding: .4rem .6rem; }
+.antt-rank td { border-bottom: 1px solid rgba(49, 51, 63, .1); padding: .35rem .6rem;
+  white-space: nowrap; }
+.antt-rank .n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.antt-rank tbody tr:hover { background: rgba(49, 51, 63, .04); }
+</style>"""
+
 _TABLES = SharedCache(32)  # (store, revision, view) -> the full ranking
 
 
@@ -67,16 +79,18 @@ def render_ranking(store, result: ViewResult) -> None:
     start = (int(page) - 1) * PAGE_ROWS
     part = shown.iloc[start : start + PAGE_ROWS]
     # a plain table: text a projector shows large, copyable, and no data-grid bundle to
-    # load; cells are escaped (st.table renders Markdown)
-    st.table(md_frame(_readable(part).set_index("Hạng")))
+    # load; one HTML element with every cell escaped (see safe_text.html_table)
+    numeric = {c for c in part.columns if pd.api.types.is_numeric_dtype(part[c])} | {"Hạng"}
+    st.html(TABLE_CSS)
+    st.html(html_table(_readable(part), frozenset(numeric), "antt-rank"))
     if len(shown):
         st.caption(
             f"Đơn vị {start + 1}–{start + len(part)} trong {len(shown):,} đơn vị".replace(",", ".")
-            + (f" khớp “{text.strip()}”" if text.strip() else "")
+            + (f" khớp “{md(text.strip())}”" if text.strip() else "")
             + ". Tệp tải về có đủ mọi đơn vị."
         )
     else:
-        st.caption(f"Không có đơn vị nào khớp “{text.strip()}”.")
+        st.caption(f"Không có đơn vị nào khớp “{md(text.strip())}”.")
     title = f"{metric.label} — {result.area_name} — {view.period_label}"
     stem = f"xep-hang_{view.metric}_{view.area or 'toan-quoc'}_{view.year_from}-{view.year_to}"
     d1, d2, _ = st.columns([1, 1, 4])

@@ -83,3 +83,25 @@ def md_frame(df):
         out.index = out.index.map(esc)
     out.index.names = names
     return out
+
+
+def html_table(df, right: frozenset[str] = frozenset(), css_class: str = "antt-table") -> str:
+    """A frame as one HTML table for `st.html`, every header and cell escaped.
+
+    The ranking is drawn this way rather than with `st.table`, whose Markdown in every
+    cell made it the slowest element of a first page (about 0.3 s of a 2.1 s map)."""
+
+    def cell(tag: str, col: str, value: object) -> str:
+        align = ' class="n"' if col in right else ""
+        text = "–" if value is None or (isinstance(value, float) and value != value) else value
+        return f"<{tag}{align}>{html.escape(str(text))}</{tag}>"
+
+    head = "".join(cell("th", c, c) for c in df.columns)
+    body = "".join(
+        "<tr>" + "".join(cell("td", c, v) for c, v in zip(df.columns, row, strict=True)) + "</tr>"
+        for row in df.itertuples(index=False, name=None)
+    )
+    return (
+        f'<div class="{html.escape(css_class)}-wrap"><table class="{html.escape(css_class)}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )

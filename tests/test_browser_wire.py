@@ -120,7 +120,7 @@ def test_ranking_search_and_pager(server, browser):
         box.fill("tan pheo")  # without diacritics
         box.press("Enter")
         wait_for(lambda: "khớp “tan pheo”" in body(), 30, "search results")
-        grid = page.get_by_test_id("stTable")
+        grid = page.locator("table.antt-rank")
         wait_for(lambda: "Xã Tân Pheo" in grid.inner_text(), 30, "the commune in the table")
         assert "Đơn vị 1–1 trong 1 đơn vị" in body()  # back to page 1 of the matches
         page.screenshot(path=str(ARTIFACTS / "ranking_search_1366.png"), full_page=True)

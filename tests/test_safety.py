@@ -359,3 +359,28 @@ def test_md_frame_escapes_cells_headers_and_index_for_st_table():
     assert list(out.columns) == ["Giá trị", r"\[h\]\(u\)"]
     assert out.index[0] == (r"\*a\*", 3)
     assert df.iloc[0, 0] == EVIL_IMAGE  # the caller's table is unchanged
+
+
+def test_html_table_keeps_names_and_headers_as_text():
+    from html.parser import HTMLParser
+
+    from dashboard.safe_text import html_table
+
+    df = pd.DataFrame({"<b>Tên</b>": ["<img src=x onerror=alert(1)>", "A & B"], "Số": [1.5, None]})
+    out = html_table(df, frozenset({"Số"}), 'x" onclick="y')
+
+    class Cells(HTMLParser):
+        tags: list[str] = []
+        text: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    p = Cells()
+    p.feed(out)
+    assert set(p.tags) == {"table", "thead", "tbody", "tr", "th", "td"}  # no img, no b
+    assert p.text == ["<b>Tên</b>", "Số", "<img src=x onerror=alert(1)>", "1.5", "A & B", "–"]
+    assert 'onclick="' not in out and '<td class="n">1.5</td>' in out
