@@ -139,13 +139,25 @@ def explore_change(browser, url: str, n_units: int) -> tuple[int, float]:
     for f in page.frames:
         with contextlib.suppress(Exception):  # a frame detached by a rerun
             f.evaluate("() => { if (window.map) window.map.__old = true; }")
-    t = time.perf_counter()
+    page.evaluate(
+        "() => document.addEventListener('keydown', () => { window.__keyAt = Date.now(); },"
+        " {capture: true, once: true})"
+    )
     slider.press("ArrowLeft")
     fresh_js = count_js.replace(
         "if (!window.map) return null;", "if (!window.map || window.map.__old) return null;"
     )
     wait_state(page, lambda v: v["n"] >= n_units, js=fresh_js)
-    took = time.perf_counter() - t
+    # on the page's clock, from the key to the frame after the new map's layers (as ours)
+    painted = None
+    for f in page.frames:
+        with contextlib.suppress(Exception):
+            if f.evaluate("() => !!(window.map && !window.map.__old)"):
+                painted = f.evaluate(
+                    "() => new Promise(r => requestAnimationFrame(() => setTimeout(() => r(Date.now()))))"
+                )
+                break
+    took = (painted - page.evaluate("() => window.__keyAt")) / 1000
     wait_running_done(page)
     ctx.close()
     return wire.ws_bytes, took

@@ -325,10 +325,6 @@ def render(store: GpkgStore) -> None:
     _first, last = data_years(store)
     view = S.init_view(store, MapView(year_from=last, year_to=last))
     result = query_view(store, view)
-    sidebar(store, view, result)
-    view = st.session_state[S.VIEW]
-    if view != result.view:
-        result = query_view(store, view)
 
     metric = view.metric_info
     st.title("Bản đồ mô hình tự quản về an ninh trật tự")
@@ -387,8 +383,8 @@ def render(store: GpkgStore) -> None:
         handle_click(store, view, result, base, out)
     with col_figs:
         prev = previous_totals(store, result)
-        for card in cards(result, prev):
-            st.markdown(card_html(card), unsafe_allow_html=True)
+        # one HTML element for all the cards (no Markdown to parse, one thing to render)
+        st.html("".join(card_html(card) for card in cards(result, prev)))
         if view.area and st.button("⬆ Về toàn quốc", width="stretch"):
             S.set_view(store, view.with_(area="", level="province"))
             st.rerun()
@@ -396,6 +392,9 @@ def render(store: GpkgStore) -> None:
             st.caption(md(note))
 
     render_ranking(store, result)
+    # the sidebar's widgets are sent last: the browser gets the map's message first, so
+    # a new page and a filter change reach the map sooner (its place on screen is the same)
+    sidebar(store, view, result)
     prefetch_neighbours(store, view, *data_years(store))  # the slider's next step
     S.write_url(st.session_state[S.VIEW])
 

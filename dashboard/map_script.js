@@ -153,6 +153,10 @@
     A.legend.getContainer().innerHTML = v.legendHtml;
     A.appliedAt = Date.now();
     A.appliedKey = v.key;
+    // the canvas repaints on the next animation frame; stamped once that frame is out
+    requestAnimationFrame(function () {
+      setTimeout(function () { A.paintedAt = Date.now(); A.paintedKey = v.key; }, 0);
+    });
     return drawn;
   };
   A.drawnCount = function () {

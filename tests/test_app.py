@@ -58,7 +58,7 @@ def _view(at):
 
 
 def _cards(at) -> str:
-    return " ".join(m.value for m in at.markdown if "antt-card" in m.value)
+    return " ".join(h.proto.body for h in at.get("html") if "antt-card" in h.proto.body)
 
 
 def test_default_page_shows_latest_year_national(app):
