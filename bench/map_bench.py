@@ -97,8 +97,10 @@ def run(args) -> dict:
             build_demo_store(store)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            t = time.perf_counter()
             srv = Server(store, folder / "server.log")
             srv.wait_ready()
+            r["startup_s"] = time.perf_counter() - t  # process start to ready (warm-up done)
             try:
                 b = Bench(browser, srv.url, n_units, query)
                 ctx, page, wire = b.new_page()
@@ -232,7 +234,8 @@ def report(r: dict) -> None:
          f"in {r['first_http_requests']} requests (geometry {r['geometry_first_mb']:.2f} MB)", "—"),
         ("second page load: HTTP", f"{r['second_http_mb']:.2f} MB", "—"),
         ("warm first map drawn (new browser)", f"{r['warm_first_s']:.2f} s", f"≤ {t['warm_first_s']} s"),
-        ("first map after restart, demo", f"{r['cold_demo_s']:.2f} s", f"≤ {t['cold_demo_s']} s"),
+        ("server start-up: process start to ready (warm-up included)", f"{r['startup_s']:.2f} s", "—"),
+        ("first map after restart, demo (from ready)", f"{r['cold_demo_s']:.2f} s", f"≤ {t['cold_demo_s']} s"),
         ("first map after restart, detailed", f"{r['cold_detailed_s']:.2f} s", f"≤ {t['cold_detailed_s']} s"),
         ("PNG export on the detailed coverage", f"{r['export_s']:.2f} s, {r['export_gb']:.2f} GB",
          f"≤ {t['export_s']} s, ≤ {t['export_gb']} GB"),

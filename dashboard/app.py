@@ -148,7 +148,7 @@ def sidebar(store: GpkgStore, view: MapView, result: ViewResult) -> None:
 
     # widgets follow the view (set before they are drawn)
     ss[S.W_METRIC] = view.metric
-    ss[S.W_MODE] = S.MODE_ONE if view.year_from == view.year_to else S.MODE_RANGE
+    ss[S.W_MODE] = S.mode_of(view)
     ss[S.W_YEAR] = view.year_to
     ss[S.W_YEARS] = (view.year_from, view.year_to)
     ss[S.W_TYPES] = list(view.model_types)
@@ -170,6 +170,11 @@ def sidebar(store: GpkgStore, view: MapView, result: ViewResult) -> None:
             y0 = y1 = int(ss[S.W_YEAR])
         else:
             y0, y1 = (int(y) for y in ss[S.W_YEARS])
+            if ss[S.W_MODE] != S.mode_of(view) and y0 == y1:
+                # just switched to a range: show one (the year before and this one);
+                # a range of one year would be read back as "one year" and the
+                # radio would snap back
+                y0, y1 = (y1 - 1, y1) if y1 > first else (y1, min(y1 + 1, last))
         S.set_view(
             store,
             view.with_(
@@ -450,7 +455,7 @@ def handle_click(store, view: MapView, result: ViewResult, base: BaseLayers, out
         return
     count = out.get("last_object_clicked_count") or 0
     tip = out.get("last_object_clicked_tooltip") or ""
-    ident = (base.key, count)
+    ident = (count, tip)  # a new click has a new stamp in its tooltip (see map_script.js)
     if count <= 0 or st.session_state.get(S.CLICK_SEEN) == ident:
         return
     st.session_state[S.CLICK_SEEN] = ident

@@ -18,6 +18,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Streamlit's content-hashed bundles and the component's build files
 CACHEABLE = re.compile(r"/static/(js|css|media)/[\w.\-]+\.(js|css|woff2?|ttf|svg)$")
+# a component's build file named by its content ("main.521860b0.js"): Streamlit serves
+# it with a bare `public`, so a returning browser fetched its 55 kB on every page load
+COMPONENT_HASHED = re.compile(r"^/component/[\w.\-]+/static/(js|css|media)/[\w\-]+\.[0-9a-f]{8}\.")
+IMMUTABLE = b"public, max-age=31536000, immutable"
 MAX_ENTRIES = 400
 MAX_BYTES = 40_000_000
 
@@ -65,6 +69,9 @@ class CachedGzip:
         plain["headers"] = [(k, v) for k, v in scope.get("headers", []) if k != b"accept-encoding"]
         await self.app(plain, receive, capture)
         head = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        if COMPONENT_HASHED.match(scope["path"]):
+            head = [(k, v) for k, v in head if k.lower() != b"cache-control"]
+            head.append((b"cache-control", IMMUTABLE))
         if start.get("status") != 200 or any(k.lower() == b"content-encoding" for k, _ in head):
             return None
         body = gzip.compress(b"".join(chunks), compresslevel=self.level, mtime=0)

@@ -6,6 +6,17 @@
   // Leaflet.markercluster throws "Map has no maxZoom specified" on a map without one
   // (no tile layer sets it here): without this the model points never appear
   if (map.options.maxZoom === undefined) map.setMaxZoom(18);
+  // Leaflet focuses the map on mousedown so its arrow keys work, and restores only the
+  // frame's own scroll; the page around a map partly below the fold then scrolls between
+  // the press and the release, and the click lands on another place (at 1366×768 it
+  // missed the unit under the pointer). The same focus, without scrolling anything:
+  if (map.keyboard && map.keyboard.enabled()) {
+    map.keyboard.disable();
+    map.keyboard._onMouseDown = function () {
+      if (!this._focused) this._map._container.focus({preventScroll: true});
+    };
+    map.keyboard.enable();
+  }
   // One Leaflet polygon per feature, built straight from the delta-coded rings (no
   // GeoJSON objects in between, no string rounding): 10,000 communes in a fraction of
   // the time L.geoJSON takes. `each(layer, feature row, index)` finishes each layer.
@@ -72,7 +83,10 @@
   function tipFor(e) {
     var layer = e.layer, props = {code: layer.options.code, name: layer.options.name};
     if (!layer.getTooltip()) layer.bindTooltip("", {sticky: true});
-    layer.setTooltipContent(A.tip(props, layer.options.i));
+    // a click's tooltip carries a hidden stamp: the page tells a new click from the
+    // last one streamlit-folium still reports after the view changed by other means
+    var stamp = e.type === "click" ? '<span style="display:none"> #' + Date.now() + "</span>" : "";
+    layer.setTooltipContent(A.tip(props, layer.options.i) + stamp);
     return layer;
   }
   function drawUnits(doc) {

@@ -33,14 +33,23 @@ W_POINTS = "w_points"
 
 MODE_ONE = "Một năm"
 MODE_RANGE = "Khoảng nhiều năm"
+URL_SEEN = "url_seen"
+
+
+def mode_of(view: MapView) -> str:
+    return MODE_ONE if view.year_from == view.year_to else MODE_RANGE
 
 
 def init_view(store, default: MapView) -> MapView:
-    """The session's view: from the URL on the first run, then from session state."""
-    if VIEW not in st.session_state:
-        view, msgs = view_from_params(dict(st.query_params), store, default)
+    """The session's view: from the URL on the first run and whenever the browser
+    brings a URL this session did not write (Back, Forward: Streamlit reruns the page
+    with that history entry's query string); otherwise from session state."""
+    url = dict(st.query_params)
+    if VIEW not in st.session_state or url != st.session_state.get(URL_SEEN, url):
+        view, msgs = view_from_params(url, store, default)
         st.session_state[VIEW] = view
         st.session_state[MESSAGES] = msgs
+        st.session_state[URL_SEEN] = url
     return st.session_state[VIEW]
 
 
@@ -53,6 +62,9 @@ def set_view(store, view: MapView) -> MapView:
 
 
 def write_url(view: MapView) -> None:
+    """The view into the address bar; each new view is a history entry (Streamlit
+    pushes it), so Back returns to the one before."""
     params = view_to_params(view)
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
+    st.session_state[URL_SEEN] = params

@@ -69,6 +69,9 @@ def test_a_filter_change_sends_values_only_and_geometry_comes_from_the_cache(ser
         wait_for(lambda: _drawn(frame, 10040), 60, "drawn again")
         geo_bytes_again, geo_requests_again = wire.geometry()
         assert geo_requests_again == 2 and geo_bytes_again == 0
+        # and the map component's own (content-named) script too
+        component = [i for i, u in wire.urls.items() if "/component/" in u and u.endswith(".js")]
+        assert component and all(wire.http[i] == 0 for i in component if i in wire.http)
         page.screenshot(path=str(ARTIFACTS / f"wire_{size[0]}.png"))
     finally:
         ctx.close()

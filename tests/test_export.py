@@ -157,6 +157,18 @@ def test_pptx_slide_holds_the_map_title_and_figures(store, national, tmp_path):
     assert f"{fmt_int(totals['certified_count'])} xã đạt chuẩn" in text
 
 
+def test_pptx_with_every_model_type_chosen(store, tmp_path):
+    """Many types make a filter line over PowerPoint's 255-character property limit:
+    the slide keeps the line whole, the document property is shortened."""
+    types = tuple(sorted(store.table("models", columns=("model_type",))["model_type"].unique()))
+    snap = build_snapshot(store, MapView("model_count", "province", 2020, 2020, types))
+    assert len(" · ".join(snap.subtitle)) > 255
+    prs = Presentation(write_export(snap, tmp_path / "types.pptx"))
+    assert len(prs.core_properties.subject) <= 255 and prs.core_properties.subject.endswith("…")
+    text = "\n".join(s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame)
+    assert all(t in _nfc(text) for t in types)
+
+
 def test_national_view_has_both_archipelagos_and_a_province_view_none(national, hoa_binh):
     shapes = render.map_shapes(national)
     assert set(shapes.archipelagos) == {"Hoàng Sa", "Trường Sa"}

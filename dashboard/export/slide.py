@@ -46,13 +46,19 @@ def _text(slide, x, y, w, h, paragraphs, Inches, Pt):
     return box
 
 
+def _property(text: str, limit: int = 255) -> str:
+    """A document property as python-pptx accepts it (at most 255 characters: many
+    model types chosen make a longer filter line; the slide itself keeps it whole)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def slide_bytes(snap: Snapshot, picture_png: bytes) -> bytes:
     pptx, Inches, Pt = _pptx()
     prs = pptx.Presentation()
     prs.slide_width, prs.slide_height = Inches(SLIDE_W_IN), Inches(SLIDE_H_IN)
     slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
-    prs.core_properties.title = snap.title
-    prs.core_properties.subject = " · ".join(snap.subtitle)
+    prs.core_properties.title = _property(snap.title)
+    prs.core_properties.subject = _property(" · ".join(snap.subtitle))
     prs.core_properties.author = "antt-map"
 
     _text(slide, 0.35, 0.18, 12.6, 0.75, [(snap.title, 24, True, "1d2733")], Inches, Pt)
