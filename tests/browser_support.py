@@ -251,3 +251,18 @@ class Wire:
         """(bytes over the network, requests) for the display geometry (`/geo/`)."""
         ids = [i for i, u in self.urls.items() if "/geo/" in u]
         return sum(self.http.get(i, 0) for i in ids), len(ids)
+
+
+@contextlib.contextmanager
+def offline_page(browser, width: int, height: int, shot: str):
+    """A page in a new browser context of that size that may reach no other host; its
+    screenshot is kept in test-artifacts/ as `shot`.png when the test ends."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    pg = ctx.new_page()
+    guard = OfflineGuard(pg)
+    try:
+        yield pg
+        pg.screenshot(path=str(ARTIFACTS / f"{shot}.png"))
+    finally:
+        ctx.close()
+    assert guard.blocked == [], f"requests to other hosts: {guard.blocked[:5]}"

@@ -8,6 +8,7 @@ from tests.browser_support import (
     ARTIFACTS,
     OfflineGuard,
     map_frame,
+    offline_page,
     serving,
     wait_for,
 )
@@ -23,13 +24,8 @@ def server(demo_build, tmp_path_factory):
 
 @pytest.fixture
 def page(browser, request):
-    ctx = browser.new_context(viewport={"width": 1500, "height": 1000})
-    pg = ctx.new_page()
-    guard = OfflineGuard(pg)
-    yield pg
-    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
-    ctx.close()
-    assert guard.blocked == [], f"requests to other hosts: {guard.blocked[:5]}"
+    with offline_page(browser, 1500, 1000, request.node.name) as pg:
+        yield pg
 
 
 def _drawn(frame) -> int:

@@ -7,7 +7,7 @@ import pytest
 
 from geodata.query import active_models
 from geodata.view import MapView
-from tests.browser_support import ARTIFACTS, OfflineGuard, map_frame, serving, wait_for, wait_idle
+from tests.browser_support import ARTIFACTS, map_frame, offline_page, serving, wait_for, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -22,14 +22,8 @@ def server(demo_build, tmp_path_factory):
 
 @pytest.fixture(params=sorted(SIZES))
 def page(browser, request):
-    w, h = SIZES[request.param]
-    ctx = browser.new_context(viewport={"width": w, "height": h})
-    pg = ctx.new_page()
-    guard = OfflineGuard(pg)
-    yield pg
-    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
-    ctx.close()
-    assert guard.blocked == [], f"requests to other hosts: {guard.blocked[:5]}"
+    with offline_page(browser, *SIZES[request.param], request.node.name) as pg:
+        yield pg
 
 
 def href(page) -> str:
