@@ -136,6 +136,32 @@
   L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
   A.legend.onAdd = function () { return L.DomUtil.create("div", "antt-legend"); };
   A.legend.addTo(map);
+  // the legend never hides what the pointer is on: the pointer passes through it to
+  // the map, and it fades while the pointer is on it or a tooltip reaches under it
+  function fadeLegend(e) {
+    var box = A.legend.getContainer(), r = box.getBoundingClientRect();
+    var m = map.getContainer().getBoundingClientRect();
+    var near = e && m.left + e.containerPoint.x > r.left - 20 && m.top + e.containerPoint.y < r.bottom + 20;
+    var tips = map.getPane("tooltipPane").children;
+    for (var i = 0; i < tips.length && !near; i++) {
+      var t = tips[i].getBoundingClientRect();
+      near = t.right > r.left && t.left < r.right && t.bottom > r.top && t.top < r.bottom;
+    }
+    L.DomUtil[near ? "addClass" : "removeClass"](box, "antt-faded");
+  }
+  // checked after the frame in which Leaflet moved the (sticky) tooltip to the pointer;
+  // only the latest pointer event counts (a late check must not undo a mouseout)
+  var fadeTurn = 0;
+  function fadeLater(e) {
+    var turn = ++fadeTurn;
+    requestAnimationFrame(function () { if (turn === fadeTurn) fadeLegend(e); });
+  }
+  map.on("mousemove", fadeLater);
+  map.on("tooltipclose", function () { fadeLater(null); });
+  map.on("mouseout", function () {
+    fadeTurn++;
+    L.DomUtil.removeClass(A.legend.getContainer(), "antt-faded");
+  });
   function fmt(x, digits) {
     if (x === null || x === undefined || isNaN(x)) return "–";
     return Number(x).toLocaleString("vi-VN", {minimumFractionDigits: digits, maximumFractionDigits: digits});

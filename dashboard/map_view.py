@@ -41,6 +41,8 @@ CSS = """
 .antt-legend .sw { display: inline-block; width: 16px; height: 12px; margin-right: 6px;
   vertical-align: middle; border: 1px solid #999; }
 .antt-legend .ttl { font-weight: bold; margin-bottom: 3px; }
+.antt-legend { pointer-events: none; transition: opacity .15s; }
+.antt-legend.antt-faded { opacity: .12; }
 .antt-note { background: #fff4ce; border: 1px solid #d8b600; padding: 4px 8px; font-size: 12px;
   border-radius: 4px; max-width: 480px; }
 .antt-archipelago { width: 0; height: 0; }

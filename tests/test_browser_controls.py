@@ -214,3 +214,59 @@ def test_every_export_with_many_model_types(server, store, page, tmp_path):
     text = "\n".join(s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame)
     assert all(t in text for t in types)  # the slide keeps the filter line whole
     assert len(prs.core_properties.subject) <= 255
+
+
+def test_the_legend_never_hides_the_unit_under_the_pointer(server, page):
+    """Reported at 1366×768: the legend covered tooltips. The pointer over a unit beside
+    or under the legend shows that unit's tooltip, readable, with the legend faded."""
+    page.goto(f"{server.url}/?from=2020&to=2020&level=commune&metric=model_count")
+    frame, _ = map_frame(page)
+    wait_idle(page)
+    # the unit nearest to the legend's lower left corner (hovered at its centre)
+    x, y, _code = frame.evaluate(
+        """() => { const A = window.antt, m = A.map, c = m.getContainer().getBoundingClientRect();
+          const r = A.legend.getContainer().getBoundingClientRect();
+          const corner = L.point(r.left - c.left + 12, r.bottom - c.top - 12);
+          let best = null;
+          A.units.eachLayer(l => { const ll = l.getBounds().getCenter();
+            if (!l._containsPoint(m.latLngToLayerPoint(ll))) return;  // a centre on the water
+            const p = m.latLngToContainerPoint(ll), d = p.distanceTo(corner);
+            if (!best || d < best[0]) best = [d, p, l.options.code]; });
+          return [best[1].x, best[1].y, best[2]]; }"""
+    )
+    box = frame.frame_element().bounding_box()
+    assert (
+        frame.evaluate("() => getComputedStyle(window.antt.legend.getContainer()).opacity") == "1"
+    )
+
+    def tip_on_top():
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=2)
+        return frame.evaluate(
+            """() => { const t = document.querySelector('.leaflet-tooltip');
+              if (!t || !t.innerText.includes('Mã:')) return null;
+              const r = t.getBoundingClientRect();
+              const g = window.antt.legend.getContainer().getBoundingClientRect();
+              return {text: t.innerText,
+                      overlap: r.right > g.left && r.left < g.right && r.bottom > g.top && r.top < g.bottom,
+                      legend: getComputedStyle(window.antt.legend.getContainer()).opacity}; }"""
+        )
+
+    # the tooltip of that unit (or, for the tiniest communes, of its neighbour a pixel off)
+    got = wait_for(tip_on_top, what="the tooltip of the unit beside the legend")
+    if page.viewport_size["width"] == 1366:
+        assert got["overlap"]  # the case reported: this tooltip reaches under the legend
+    # wherever the tooltip reaches under the legend, the legend has faded out of its way
+    got = wait_for(
+        lambda: (g := tip_on_top()) and (not g["overlap"] or float(g["legend"]) < 0.5) and g,
+        what="the legend faded",
+    )
+    page.screenshot(path=str(ARTIFACTS / f"legend_fades_{page.viewport_size['width']}.png"))
+    # and back when the pointer leaves the map
+    page.mouse.move(5, 5)
+    wait_for(
+        lambda: (
+            frame.evaluate("() => getComputedStyle(window.antt.legend.getContainer()).opacity")
+            == "1"
+        ),
+        what="the legend shown again",
+    )
