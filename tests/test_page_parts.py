@@ -116,12 +116,32 @@ def test_ranking_and_its_downloads(store):
     assert values == sorted(values, reverse=True)
     csv = to_csv_bytes(table)
     assert csv.startswith(b"\xef\xbb\xbf")
-    back = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig", dtype={"Mã": str})
+    # as Excel set to Vietnamese reads it: ';' between fields, ',' before decimals
+    back = pd.read_csv(
+        io.BytesIO(csv), encoding="utf-8-sig", dtype={"Mã": str}, sep=";", decimal=","
+    )
     assert back["Mã"].tolist() == table["Mã"].tolist()
+    assert back.iloc[:, 3].round(2).tolist() == table.iloc[:, 3].round(2).tolist()
+    lines = csv.decode("utf-8-sig").splitlines()
+    assert ".0;" not in lines[1] and not lines[1].endswith(".0")  # whole numbers as such
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(table, "Tiêu đề thử")))
     ws = wb["Xếp hạng"]
     assert ws["A1"].value == "Tiêu đề thử" and ws["A3"].value == "Hạng"
     assert ws.max_row == 3 + len(table)
+
+
+def test_a_commune_ranking_names_district_and_province(store):
+    """Thousands of communes share a name: each row says where it is (and no district
+    column after the 2025 reform, when there are no districts)."""
+    result = query_view(store, MapView("model_count", "commune", 2020, 2020, area="17"))
+    table = ranking(result, store.units(result.version.version))
+    assert list(table.columns[2:5]) == ["Tên đơn vị", "Huyện/quận", "Tỉnh/thành phố"]
+    assert set(table["Tỉnh/thành phố"]) == {"Tỉnh Hòa Bình"}
+    row = table[table["Tên đơn vị"] == "Xã Tân Pheo"].iloc[0]
+    assert row["Huyện/quận"] == "Huyện Đà Bắc"
+    after = query_view(store, MapView("model_count", "commune", 2026, 2026))
+    table = ranking(after, store.units(after.version.version))
+    assert "Huyện/quận" not in table.columns and table["Tỉnh/thành phố"].ne("").all()
 
 
 def test_the_sliders_next_steps_are_computed_ahead_once(store):

@@ -91,9 +91,10 @@ def test_ranking_downloads_keep_formulas_as_text_and_numbers_as_numbers():
         assert "'" + text in values
     assert "'=cmd|' /C calc'!A0" in values
     assert -1.5 in values  # a negative number stays a number
-    rows = list(csv.reader(io.StringIO(to_csv_bytes(table).decode("utf-8-sig"))))
+    text = to_csv_bytes(table).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert [r[1] for r in rows[1:]] == ["'" + t for t in FORMULAS[:3]]
-    assert rows[1][2] == "-1.5"
+    assert rows[1][2] == "-1,5"  # Vietnamese decimal mark
 
 
 def test_safe_frame_neutralises_headers_and_leaves_the_input_alone():
