@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from dashboard.cli_import import cmd_import, cmd_import_boundaries
+from dashboard.cli_words import use_vietnamese
 from geodata.errors import AnttError
 from geodata.store import resolve_store
 from geodata.view import METRICS
@@ -58,11 +59,12 @@ def _year(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    use_vietnamese()  # argparse's own words: "Cách dùng:", "tùy chọn", errors
     parser = argparse.ArgumentParser(
         prog="antt-map", description="Bản đồ mô hình tự quản về an ninh trật tự."
     )
     parser.add_argument("--debug", action="store_true", help="hiện traceback đầy đủ khi có lỗi")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH", title="lệnh")
 
     demo = sub.add_parser("demo", help="dựng kho GeoPackage mẫu (ranh giới xấp xỉ + dữ liệu mẫu)")
     demo.add_argument("--out", help="tệp .gpkg cần tạo (mặc định: như --store)")
