@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # after the animation frame that follows a restyle), on the page's own clock
 DRAWN_JS = """() => { const A = window.antt; if (!A || !A.units || !A.paintedKey) return null;
   return {key: A.paintedKey, n: A.units.getLayers().length, at: A.paintedAt}; }"""
-ARRIVED_JS = "() => !!(window.antt && window.antt.pending)"
+# a session's two stamps on its page's clock: the map's values arrived, the map drawn
+STAMPS_JS = """() => { const A = window.antt; if (!A || !A.units || !A.paintedKey) return null;
+  return {n: A.units.getLayers().length, values: A.valuesAt, drawn: A.paintedAt}; }"""
 
 
 def rss_mb(pid: int) -> float:
@@ -111,13 +113,11 @@ def sessions_at_once(bench: Bench, n: int) -> tuple[list[float], list[float]]:
     for _ctx, page, _w in pages:
         page.evaluate(f"() => {{ window.location.href = '{bench.url}/?{bench.query}'; }}")
     stamps: dict[int, tuple[float, float]] = {}
-    js = """() => { const A = window.antt; if (!A || !A.units || !A.paintedKey) return null;
-      return {n: A.units.getLayers().length, values: A.valuesAt, drawn: A.paintedAt}; }"""
     deadline = time.monotonic() + 900
     while len(stamps) < n and time.monotonic() < deadline:
         for i, (_ctx, page, _w) in enumerate(pages):
             if i not in stamps:
-                v = map_state(page, js)
+                v = map_state(page, STAMPS_JS)
                 if v and v["n"] == bench.n:
                     stamps[i] = ((v["values"] - t0) / 1000, (v["drawn"] - t0) / 1000)
         time.sleep(0.1)
@@ -144,9 +144,7 @@ def sessions_replayed(bench: Bench, rec, n: int) -> dict:
     t0 = time.time() * 1000
     start.set()
     page.evaluate(f"() => {{ window.location.href = '{bench.url}/?{bench.query}'; }}")
-    js = """() => { const A = window.antt; if (!A || !A.units || !A.paintedKey) return null;
-      return {n: A.units.getLayers().length, values: A.valuesAt, drawn: A.paintedAt}; }"""
-    v = wait_state(page, lambda v: v["n"] == bench.n, timeout=900, js=js)
+    v = wait_state(page, lambda v: v["n"] == bench.n, timeout=900, js=STAMPS_JS)
     for t in threads:
         t.join(900)
     ctx.close()
