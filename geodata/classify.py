@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -14,6 +14,11 @@ SCHEMES = {
     "equal_interval": "Khoảng đều",
 }
 NO_DATA_COLOUR = "#d9d9d9"
+MAP_BACKGROUND = "#eef3f7"  # the web map's sea/background (and the insets' sea in exports)
+# the palest class is taken this far into a ramp: from 0.22, the lowest class of
+# "Purples" was 8 ΔE from the map's background, invisible on a projector; from here
+# every class is at least 20 ΔE from the background, white paper and the no-data grey
+RAMP_START = 0.38
 
 # Single-hue sequential ColorBrewer ramps are readable with every common colour-vision
 # deficiency; each metric family gets its own hue so maps are not confused in a deck.
@@ -35,10 +40,17 @@ class Classes:
     breaks: tuple[float, ...]
     bins: np.ndarray
     colours: tuple[str, ...]
+    # words for each class where they are not value ranges (categories, change maps)
+    labels: tuple[str, ...] = ()
+    no_data_label: str = "Không có số liệu"
 
     @property
     def k(self) -> int:
         return len(self.breaks)
+
+    def split(self, n: int) -> tuple[Classes, Classes]:
+        """The classes of the first `n` values and of the rest (shared breaks)."""
+        return replace(self, bins=self.bins[:n]), replace(self, bins=self.bins[n:])
 
 
 def palette_for(metric: str) -> str:
@@ -56,7 +68,7 @@ def colours(palette: str, k: int) -> tuple[str, ...]:
     from matplotlib.colors import to_hex
 
     cmap = colormaps[palette]
-    return tuple(to_hex(cmap(x)) for x in np.linspace(0.22, 0.95, k))
+    return tuple(to_hex(cmap(x)) for x in np.linspace(RAMP_START, 0.95, k))
 
 
 # Fisher-Jenks is O(k·n²) in pure Python (mapclassify without numba takes ~100 s for
@@ -135,3 +147,78 @@ def classify(values, scheme: str, k: int, palette: str) -> Classes:
     edges = np.asarray(breaks)
     bins[ok] = np.minimum(np.searchsorted(edges, data, side="left"), len(edges) - 1)
     return Classes(scheme, float(data.min()), exact, breaks, bins, colours(palette, len(breaks)))
+
+
+def shared_classes(a, b, scheme: str, k: int, palette: str) -> tuple[Classes, Classes]:
+    """Classes of two periods on one legend: breaks computed over both, so a colour
+    means the same number on either map."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return classify(np.concatenate([a, b]), scheme, k, palette).split(len(a))
+
+
+# Change maps: a diverging ramp (brown = fewer, teal = more; ColorBrewer BrBG is
+# colour-blind safe) with "no change" a class of its own in the middle.
+CHANGE_PALETTE = "BrBG"
+NO_CHANGE_COLOUR = "#fbf3c4"  # 26 ΔE from the map background and from the no-data grey
+
+
+def classify_change(values, k: int, fmt) -> Classes:
+    """Classes of a change (later minus earlier) around zero: up to `(k - 1) // 2`
+    classes each for decreases and increases, with the same magnitude breaks on both
+    sides (so the legend is symmetric), and exactly zero as "Không đổi".
+
+    `fmt(x)` writes a magnitude for the legend ("3", "2,5 điểm %").
+    """
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    v = np.asarray(values, dtype=float)
+    ok = np.isfinite(v)
+    bins = np.full(len(v), -1, dtype=int)
+    mags = np.abs(v[ok])
+    nonzero = np.unique(mags[mags > 1e-9])
+    side = max(1, min((k - 1) // 2, len(nonzero)))
+    if len(nonzero) == 0:
+        edges = np.array([0.0])
+        side = 0
+    elif len(nonzero) <= side:
+        edges = nonzero
+    else:
+        # breaks at data values (whole numbers stay whole for counts)
+        edges = np.unique(
+            np.percentile(
+                mags[mags > 1e-9], np.linspace(100 / side, 100, side), method="inverted_cdf"
+            )
+        )
+        side = len(edges)
+    # class order: strongest decrease … no change … strongest increase
+    n = 2 * side + 1
+    cmap = colormaps[CHANGE_PALETTE]
+    tones = np.linspace(0.05, 0.3, side) if side else np.array([])
+    colours_ = [to_hex(cmap(x)) for x in tones]
+    colours_ += [NO_CHANGE_COLOUR]
+    colours_ += [to_hex(cmap(1 - x)) for x in tones[::-1]]
+    lows = [0.0, *edges[:-1]] if side else []
+    ranges = []
+    for i in range(side):
+        lo, hi = lows[i], edges[i]
+        a = nonzero[nonzero > lo][0] if i else nonzero[0]
+        ranges.append(fmt(hi) if a >= hi else f"{fmt(a)} – {fmt(hi)}")
+    labels = [f"Giảm {r}" for r in ranges[::-1]] + ["Không đổi"] + [f"Tăng {r}" for r in ranges]
+    if ok.any():
+        x = v[ok]
+        cls = np.full(len(x), side)
+        if side:
+            mag_cls = np.minimum(np.searchsorted(edges, np.abs(x), side="left"), side - 1)
+            cls = np.where(x > 1e-9, side + 1 + mag_cls, np.where(x < -1e-9, side - 1 - mag_cls, side))
+        bins[ok] = cls
+    breaks = tuple(float(b) for b in (-edges[::-1]).tolist() + [0.0] + edges.tolist()) if side else (0.0,)
+    return Classes(
+        "change",
+        float(-edges[-1]) if side else 0.0,
+        False,
+        breaks[:n],
+        bins,
+        tuple(colours_),
+        tuple(labels),
+    )

@@ -119,7 +119,10 @@ def query_view(store, view: MapView, version: str | None = None) -> ViewResult:
 
     A dozen people opening the same map at a meeting ask for the same few views; each
     is computed once per store revision and shared (results are never modified).
+    Only the view's own period is computed (`MapView.single`): a comparison asks for
+    its two periods one by one.
     """
+    view = view.single()
     key = (str(store.path), store.revision, view, version)
     return _RESULTS.get(key, lambda: _query_view(store, view, version))
 

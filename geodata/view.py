@@ -13,6 +13,14 @@ from geodata.schema import LEVELS
 
 MetricKind = Literal["models", "status"]
 
+# how two periods are shown: one map of the view's period, the two periods side by side
+# on one legend, or one map of the change between them
+COMPARE_MODES = {
+    "": "Một kỳ",
+    "side": "Hai kỳ cạnh nhau",
+    "change": "Bản đồ thay đổi",
+}
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -54,6 +62,11 @@ class MapView:
     area : code of the province, district or commune to show ("" = whole country),
         in the boundary version of the period.
     scheme, k : classification of the choropleth (see `geodata.classify.SCHEMES`).
+    compare : "" (one period), "side" (the base period beside this one, one legend) or
+        "change" (this period minus the base period), see `COMPARE_MODES`.
+    base_from, base_to : the period compared with (None: the period of the same length
+        just before this one).
+    labels : unit names written on the web map (when few units are shown).
     """
 
     metric: str = "model_count"
@@ -64,6 +77,10 @@ class MapView:
     area: str = ""
     scheme: str = "quantiles"
     k: int = 5
+    compare: str = ""
+    base_from: int | None = None
+    base_to: int | None = None
+    labels: bool = False
 
     def __post_init__(self) -> None:
         if self.metric not in METRICS:
@@ -90,6 +107,21 @@ class MapView:
             )
         if not isinstance(self.k, int) or not 2 <= self.k <= 9:
             raise ViewError(f"Số lớp '{self.k}' không hợp lệ: cần từ 2 đến 9.")
+        if self.compare not in COMPARE_MODES:
+            raise ViewError(
+                f"Cách so sánh '{self.compare}' không hợp lệ; chọn một trong: "
+                f"{', '.join(m for m in COMPARE_MODES if m)} (hoặc để trống)."
+            )
+        for name in ("base_from", "base_to"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise ViewError(f"Năm so sánh '{value}' không hợp lệ: cần một số nguyên.")
+        if (self.base_from is None) != (self.base_to is None):
+            raise ViewError("Kỳ so sánh cần cả năm đầu và năm cuối.")
+        if self.base_from is not None and self.base_from > self.base_to:
+            raise ViewError(
+                f"Kỳ so sánh {self.base_from}–{self.base_to} không hợp lệ: năm đầu lớn hơn năm cuối."
+            )
         object.__setattr__(self, "model_types", tuple(sorted(set(self.model_types))))
         object.__setattr__(self, "area", str(self.area or "").strip())
 
@@ -102,6 +134,31 @@ class MapView:
 
     @property
     def period_label(self) -> str:
-        if self.year_from == self.year_to:
-            return f"năm {self.year_to}"
-        return f"{self.year_from}–{self.year_to}"
+        return period_label(self.year_from, self.year_to)
+
+    def single(self) -> MapView:
+        """The view's own period alone: what the query computes (presentation fields
+        dropped, so every way of showing a period shares one cached result)."""
+        if not (self.compare or self.base_from is not None or self.labels):
+            return self
+        return replace(self, compare="", base_from=None, base_to=None, labels=False)
+
+    @property
+    def base_period(self) -> tuple[int, int]:
+        """The period compared with: as given, else the same length just before."""
+        if self.base_from is not None and self.base_to is not None:
+            return self.base_from, self.base_to
+        n = self.year_to - self.year_from + 1
+        return self.year_from - n, self.year_to - n
+
+    def base_view(self) -> MapView:
+        """The compared period as a view of its own (same metric, area, level, classes)."""
+        y0, y1 = self.base_period
+        return self.single().with_(year_from=y0, year_to=y1)
+
+
+def period_label(year_from: int, year_to: int) -> str:
+    """'năm 2020' or '2018–2020'."""
+    if year_from == year_to:
+        return f"năm {year_to}"
+    return f"{year_from}–{year_to}"

@@ -11,7 +11,7 @@ from dataclasses import fields
 
 from geodata.errors import ViewError
 from geodata.schema import LEVEL_LABELS_VI, LEVELS
-from geodata.view import METRICS, MapView
+from geodata.view import COMPARE_MODES, METRICS, MapView
 
 TYPE_SEPARATOR = "|"
 
@@ -27,6 +27,10 @@ def view_to_params(view: MapView) -> dict[str, str]:
         "types": TYPE_SEPARATOR.join(view.model_types),
         "scheme": view.scheme,
         "k": str(view.k),
+        "cmp": view.compare,
+        "cfrom": "" if view.base_from is None else str(view.base_from),
+        "cto": "" if view.base_to is None else str(view.base_to),
+        "labels": "1" if view.labels else "",
     }
     return {k: v for k, v in params.items() if v}
 
@@ -91,6 +95,22 @@ def view_from_params(
         )
         types = tuple(t for t in types if t in known_types)
 
+    compare = get.get("cmp", "")
+    if compare not in COMPARE_MODES:
+        msgs.append(f"Cách so sánh '{compare}' trong đường dẫn không có; hiển thị một kỳ.")
+        compare = ""
+    base_from, base_to = _int(get.get("cfrom")), _int(get.get("cto"))
+    if ("cfrom" in get or "cto" in get) and not (
+        base_from is not None
+        and base_to is not None
+        and first <= base_from <= base_to <= last
+    ):
+        msgs.append(
+            f"Kỳ so sánh '{get.get('cfrom', '')}–{get.get('cto', '')}' trong đường dẫn không hợp lệ "
+            f"(dữ liệu có từ {first} đến {last}); so với kỳ liền trước."
+        )
+        base_from = base_to = None
+
     base = {f.name: getattr(default, f.name) for f in fields(MapView)}
     candidate = {
         **base,
@@ -100,6 +120,10 @@ def view_from_params(
         "year_to": year_to,
         "model_types": types,
         "area": get.get("area", ""),
+        "compare": compare,
+        "base_from": base_from,
+        "base_to": base_to,
+        "labels": get.get("labels", "") == "1",
     }
     try:
         view = MapView(**candidate).with_(scheme=scheme, k=k)
@@ -109,16 +133,60 @@ def view_from_params(
     return repair_view(store, view, msgs, query_view)
 
 
+def repair_compare(store, view: MapView, msgs: list[str]) -> MapView:
+    """A comparison needs a base period inside the data that differs from the view's:
+    fall back to the period just before, else to one period, and say so."""
+    if not view.compare:
+        return view
+    from geodata.query import data_years
+
+    first, last = data_years(store)
+    y0, y1 = view.base_period
+    if first <= y0 <= y1 < view.year_from:
+        return view
+    if view.base_from is not None:
+        msgs.append(
+            f"Kỳ so sánh {y0}–{y1} không dùng được (cần kết thúc trước {view.year_from} và nằm "
+            f"trong dữ liệu {first}–{last}); so với kỳ liền trước."
+        )
+        view = view.with_(base_from=None, base_to=None)
+        y0, y1 = view.base_period
+        if first <= y0 <= y1 <= last:
+            return view
+    msgs.append(
+        f"Không có kỳ liền trước {view.period_label} trong dữ liệu (từ {first}) để so sánh; "
+        "hiển thị một kỳ. Chọn năm muộn hơn hoặc một kỳ so sánh khác."
+    )
+    return view.with_(compare="", base_from=None, base_to=None)
+
+
+def _follow(store, view: MapView):
+    """Where the view's area went in the period's boundary version (see geodata.reform)."""
+    from geodata.reform import follow_area
+    from geodata.schema import BOUNDARY_VERSIONS
+    from geodata.versions import version_for_period, versions_from_table
+
+    versions = versions_from_table(store.table(BOUNDARY_VERSIONS))
+    target = version_for_period(versions, view.year_to).version
+    return follow_area(store, view.area, target, [v.version for v in versions])
+
+
 def repair_view(store, view: MapView, msgs: list[str], query_view) -> tuple[MapView, list[str]]:
     """Adjust a view until the store can show it: drop an unknown area, move the level
     to one the period's boundary version has and the area allows."""
-    for _ in range(4):
+    view = repair_compare(store, view, msgs)
+    for _ in range(5):
         try:
             query_view(store, view)
             return view, msgs
         except ViewError as err:
             text = str(err)
             if "Mã địa bàn" in text:
+                followed = _follow(store, view)
+                if followed is not None:
+                    msgs.append(followed.message)
+                    view = view.with_(area=followed.code, level=followed.level or view.level)
+                    continue
                 msgs.append(f"{text} Hiển thị toàn quốc.")
                 view = view.with_(area="")
             elif "không có trong phiên bản ranh giới" in text and view.level == "district":
