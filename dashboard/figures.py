@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dashboard.format import fmt_decimal, fmt_delta, fmt_int
 from geodata.errors import ViewError
@@ -16,6 +16,16 @@ class Card:
     value: str
     delta: str | None
     help: str
+    versus: str = ""  # what the delta compares with ("so với năm 2020")
+
+
+def panel_cards(store, panels) -> list[Card]:
+    """The figure cards of a page or export: the view's period, compared with the
+    comparison's base period when there is one, else with the period just before."""
+    if panels.comparison is not None:
+        cmp = panels.comparison
+        return cards(cmp.later, cmp.earlier.totals(), cmp.earlier.view.period_label)
+    return cards(panels.main, previous_totals(store, panels.main))
 
 
 def previous_totals(store, result: ViewResult) -> dict | None:
@@ -40,13 +50,19 @@ def previous_period_label(view) -> str:
     return str(end) if start == end else f"{start}–{end}"
 
 
-def cards(result: ViewResult, prev: dict | None) -> list[Card]:
+def cards(result: ViewResult, prev: dict | None, base_label: str | None = None) -> list[Card]:
+    """The key figures; `prev` are the totals compared with: the period just before, or
+    a comparison's base period (`base_label`, e.g. 'năm 2020')."""
     t = result.totals()
     p = prev or {}
-    before = f"so với kỳ trước ({previous_period_label(result.view)})"
+    before = (
+        f"so với {base_label}"
+        if base_label
+        else f"so với kỳ trước ({previous_period_label(result.view)})"
+    )
     share = METRICS["certified_share"]
     tshare = METRICS["transitioned_share"]
-    return [
+    out = [
         Card(
             "Mô hình tự quản về ANTT",
             fmt_int(t["model_count"]),
@@ -74,3 +90,4 @@ def cards(result: ViewResult, prev: dict | None) -> list[Card]:
             f"Xã đã được chuyển hóa trên tổng số xã từng là trọng điểm, phức tạp về ANTT; {before}.",
         ),
     ]
+    return [replace(c, versus=before) for c in out]

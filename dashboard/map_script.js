@@ -42,6 +42,10 @@
     }
     return group;
   }
+  // The page sizes the map's frame to the window (page_style.py) and the map fills its
+  // frame (`.leaflet-container` in map_view.CSS; streamlit-folium sets a fixed pixel
+  // height on it); Leaflet follows the frame's size from here on by itself.
+  map.invalidateSize({pan: false});
   var A = window.antt = window.antt || {};
   A.map = map;
   A.units = null; A.outlines = null; A.values = null; A.loadedAt = null;  // a new base map
@@ -138,6 +142,74 @@
   A.legend.addTo(map);
   // the legend never hides what the pointer is on: the pointer passes through it to
   // the map, and it fades while the pointer is on it or a tooltip reaches under it
+  // the period a map of a comparison shows, over the map (textContent: never markup)
+  A.caption = L.control({position: "topleft"});
+  A.caption.onAdd = function () {
+    var div = L.DomUtil.create("div", "antt-caption");
+    div.style.display = "none";
+    return div;
+  };
+  A.caption.addTo(map);
+  // unit names on the map (the page offers it only when few units are shown)
+  var SHORT = /^(Tỉnh|Thành phố|Huyện|Quận|Thị xã|Thị trấn|Xã|Phường|Đặc khu)\s+/;
+  // Names that would overlap another are left out (larger units first), and the
+  // choice is made again at every zoom: a legible map, never a carpet of text.
+  function drawLabels(on) {
+    A.labelsOn = !!on;
+    if (A.labelLayer) { A.labelLayer.remove(); A.labelLayer = null; }
+    if (!on || !A.units) return;
+    var items = [];
+    A.units.eachLayer(function (layer) {
+      var b = layer.getBounds(), p0 = map.latLngToContainerPoint(b.getSouthWest()),
+          p1 = map.latLngToContainerPoint(b.getNorthEast());
+      items.push({layer: layer, size: Math.abs((p1.x - p0.x) * (p1.y - p0.y))});
+    });
+    items.sort(function (a, b) { return b.size - a.size; });
+    var placed = [], size = map.getSize();
+    A.labelLayer = L.layerGroup();
+    items.forEach(function (it) {
+      var name = String(it.layer.options.name).replace(SHORT, "");
+      var at = it.layer.getCenter(), pt = map.latLngToContainerPoint(at);
+      var w = name.length * 6.4 + 6, h = 15;
+      var box = [pt.x - w / 2, pt.y - h / 2, pt.x + w / 2, pt.y + h / 2];
+      if (box[2] < 0 || box[3] < 0 || box[0] > size.x || box[1] > size.y) return;
+      for (var i = 0; i < placed.length; i++) {
+        var q = placed[i];
+        if (box[0] < q[2] && box[2] > q[0] && box[1] < q[3] && box[3] > q[1]) return;
+      }
+      placed.push(box);
+      var span = document.createElement("span");
+      span.textContent = name;
+      var icon = L.divIcon({className: "antt-label", html: span.outerHTML, iconSize: [0, 0]});
+      L.marker(at, {icon: icon, interactive: false, keyboard: false}).addTo(A.labelLayer);
+    });
+    A.labelLayer.addTo(map);
+    A.labelsShown = placed.length;
+  }
+  map.on("zoomend moveend", function () { if (A.labelsOn) drawLabels(true); });
+  // The two maps of a comparison move together: each map's frame finds the other
+  // maps of the page (same origin) and gives them its centre and zoom.
+  function peers() {
+    var out = [];
+    try {
+      var frames = window.parent.frames;
+      for (var i = 0; i < frames.length; i++) {
+        try {
+          var w = frames[i];
+          if (w !== window && w.antt && w.antt.map && w.antt.units) out.push(w.antt);
+        } catch (err) { /* a frame of another origin */ }
+      }
+    } catch (err) { /* no parent */ }
+    return out;
+  }
+  map.on("move", function () {
+    if (A.syncing) return;
+    var c = map.getCenter(), z = map.getZoom();
+    peers().forEach(function (p) {
+      p.syncing = true;
+      try { p.map.setView(c, z, {animate: false}); } finally { p.syncing = false; }
+    });
+  });
   function fadeLegend(e) {
     var box = A.legend.getContainer(), r = box.getBoundingClientRect();
     var m = map.getContainer().getBoundingClientRect();
@@ -162,9 +234,11 @@
     fadeTurn++;
     L.DomUtil.removeClass(A.legend.getContainer(), "antt-faded");
   });
-  function fmt(x, digits) {
+  function fmt(x, digits, signed) {
     if (x === null || x === undefined || isNaN(x)) return "–";
-    return Number(x).toLocaleString("vi-VN", {minimumFractionDigits: digits, maximumFractionDigits: digits});
+    var t = Math.abs(Number(x)).toLocaleString("vi-VN", {minimumFractionDigits: digits, maximumFractionDigits: digits});
+    if (!signed) return (x < 0 ? "−" : "") + t;
+    return (x > 0 ? "+" : (x < 0 ? "−" : "±")) + t;
   }
   function esc(t) { var d = document.createElement("div"); d.textContent = t; return d.innerHTML; }
   A.tip = function (props, i) {
@@ -172,7 +246,8 @@
     var lines = ["<b>" + esc(props.name) + "</b>", "Mã: " + esc(props.code)];
     if (!v || b === "." || b === "") return lines.join("<br>") + "<br>Không có số liệu";
     var m = v.metric, val = c.value[i];
-    lines.push(esc(m.label) + ": <b>" + fmt(val, m.digits) + (m.pct && val !== null ? "%" : "") + "</b>");
+    var unit = m.pct && val !== null ? (m.signed ? " điểm %" : "%") : "";
+    lines.push(esc(m.label) + ": <b>" + fmt(val, m.digits, m.signed) + unit + "</b>");
     lines.push("Số mô hình: " + fmt(c.model_count[i], 0) + " · đơn vị mô hình: " + fmt(c.model_units[i], 0));
     if (c.communes_with_status[i] > 0) {
       lines.push("Xã đạt chuẩn ANTT: " + fmt(c.certified_count[i], 0) + "/" + fmt(c.n_communes[i], 0));
@@ -190,7 +265,12 @@
       layer.setStyle({fillColor: cls >= 0 ? v.colours[cls] : v.noData});
       drawn++;
     });
-    A.legend.getContainer().innerHTML = v.legendHtml;
+    var box = A.legend.getContainer();
+    box.innerHTML = v.legendHtml;
+    box.style.display = v.legendHtml ? "" : "none";  // a comparison's left map has none
+    A.caption.getContainer().textContent = v.caption || "";
+    A.caption.getContainer().style.display = v.caption ? "" : "none";
+    drawLabels(v.labels);
     A.appliedAt = Date.now();
     A.appliedKey = v.key;
     // the canvas repaints on the next animation frame; stamped once that frame is out

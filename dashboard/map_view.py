@@ -35,7 +35,8 @@ MAP_SCRIPT = Path(__file__).with_name("map_script.js").read_text(encoding="utf-8
 
 CSS = """
 <style>
-.leaflet-container { background: #eef3f7; font-family: "DejaVu Sans", Arial, sans-serif; }
+.leaflet-container { background: #eef3f7; font-family: "DejaVu Sans", Arial, sans-serif;
+  height: 100vh !important; }
 .antt-legend { background: rgba(255,255,255,.93); padding: 6px 9px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 18px; max-width: 260px; }
 .antt-legend .sw { display: inline-block; width: 16px; height: 12px; margin-right: 6px;
@@ -45,6 +46,12 @@ CSS = """
 .antt-legend.antt-faded { opacity: .12; }
 .antt-note { background: #fff4ce; border: 1px solid #d8b600; padding: 4px 8px; font-size: 12px;
   border-radius: 4px; max-width: 480px; }
+.antt-caption { background: rgba(255,255,255,.93); padding: 4px 10px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 16px; font-weight: bold; color: #1d2733; }
+.antt-label { width: 0; height: 0; }
+.antt-label span { display: inline-block; width: max-content; transform: translate(-50%, -50%);
+  font-size: 11px; color: #1d2733; white-space: nowrap; pointer-events: none;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
 .antt-archipelago { width: 0; height: 0; }
 .antt-archipelago span { display: inline-block; width: max-content; transform: translate(-50%, -100%); text-align: center;
   color: #1f4e79; font-size: 12px; font-weight: bold; white-space: nowrap;
@@ -190,7 +197,10 @@ COUNT_METRICS = (
 
 def class_labels(classes: Classes, metric) -> list[str]:
     """Readable class ranges: whole numbers for counts ('0', '1', '3 – 11'), value
-    ranges with decimals for rates and shares."""
+    ranges with decimals for rates and shares; the classes' own words where they have
+    them (categories, change maps)."""
+    if classes.labels:
+        return list(classes.labels)
     labels, lo = [], classes.low
     for i, hi in enumerate(classes.breaks):
         if metric.key in COUNT_METRICS:
@@ -211,18 +221,27 @@ def class_labels(classes: Classes, metric) -> list[str]:
     return labels
 
 
-def legend_html(result: ViewResult, classes: Classes) -> str:
+def legend_title(metric, change: bool = False) -> str:
+    """'Số mô hình … (mô hình)'; a change map's in its own units (percentage points)."""
+    unit = "điểm %" if change and metric.is_share else metric.unit
+    label = f"Thay đổi {metric.label[0].lower()}{metric.label[1:]}" if change else metric.label
+    return f"{label} ({unit})"
+
+
+def legend_html(
+    result: ViewResult, classes: Classes, title: str | None = None, period: str | None = None
+) -> str:
     metric = result.view.metric_info
-    title = (
-        f"{metric.label} ({metric.unit})" if metric.unit not in ("%",) else f"{metric.label} (%)"
-    )
-    parts = [
-        f'<div class="ttl">{html.escape(title)}<br>{html.escape(result.view.period_label)}</div>'
-    ]
+    title = title or legend_title(metric)
+    period = period or result.view.period_label
+    parts = [f'<div class="ttl">{html.escape(title)}<br>{html.escape(period)}</div>']
     for colour, label in zip(classes.colours, class_labels(classes, metric), strict=True):
-        parts.append(f'<div><span class="sw" style="background:{colour}"></span>{label}</div>')
+        parts.append(
+            f'<div><span class="sw" style="background:{colour}"></span>{html.escape(label)}</div>'
+        )
     parts.append(
-        f'<div><span class="sw" style="background:{NO_DATA_COLOUR}"></span>Không có số liệu</div>'
+        f'<div><span class="sw" style="background:{NO_DATA_COLOUR}"></span>'
+        f"{html.escape(classes.no_data_label)}</div>"
     )
     return "".join(parts)
 
@@ -252,7 +271,23 @@ def _numbers(a: np.ndarray) -> list:
     return out
 
 
-def values_payload(result: ViewResult, classes: Classes, codes: tuple[str, ...]) -> dict:
+@dataclass(frozen=True)
+class MapDress:
+    """How one map of a view is dressed: the legend (or none: a comparison's two maps
+    share the one on the right), a caption naming its period, a change map's wording
+    (signed values), and whether unit names are written on it."""
+
+    legend: bool = True
+    legend_title: str | None = None
+    legend_period: str | None = None
+    caption: str = ""
+    change: bool = False
+    labels: bool = False
+
+
+def values_payload(
+    result: ViewResult, classes: Classes, codes: tuple[str, ...], dress: MapDress = MapDress()
+) -> dict:
     """What a filter change sends: per unit, in the order of the units document
     (`codes`), its class (one character of `bins`) and the numbers the tooltip shows,
     as columns; the metric's wording and the legend. No codes, no geometry."""
@@ -261,7 +296,11 @@ def values_payload(result: ViewResult, classes: Classes, codes: tuple[str, ...])
     found = r["bin"].notna().to_numpy()
     bins = np.where(found, r["bin"].fillna(-1).to_numpy(), -2).astype(int)
     metric = result.view.metric_info
-    legend = legend_html(result, classes)
+    legend = (
+        legend_html(result, classes, dress.legend_title, dress.legend_period)
+        if dress.legend
+        else ""
+    )
     payload = {
         "n": len(codes),
         "bins": "".join(CLASS_DIGITS[b] if b >= 0 else "-."[-b - 1] for b in bins),
@@ -270,10 +309,15 @@ def values_payload(result: ViewResult, classes: Classes, codes: tuple[str, ...])
         "noData": NO_DATA_COLOUR,
         "legendHtml": legend,
         "metric": {
-            "label": metric.label,
+            "label": legend_title(metric, True).rsplit(" (", 1)[0]
+            if dress.change
+            else metric.label,
             "pct": metric.is_share,
             "digits": 0 if metric.key in COUNT_METRICS else (1 if metric.is_share else 2),
+            "signed": dress.change,
         },
+        "caption": dress.caption,
+        "labels": dress.labels,
     }
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     payload["key"] = hashlib.sha1(text.encode()).hexdigest()[:16]
@@ -286,11 +330,13 @@ _PAYLOADS = SharedCache(64)
 _PAYLOAD_JSON = SharedCache(64)  # payload key -> its text in the map script
 
 
-def shared_payload(store, result: ViewResult, classes: Classes, base: BaseLayers) -> dict:
-    """The map values of a view: built once per store revision and base map, since every
-    session at a meeting asks for the same few views."""
-    key = (str(store.path), store.revision, result.view, base.key)
-    return _PAYLOADS.get(key, lambda: values_payload(result, classes, base.codes))
+def shared_payload(
+    store, view, result: ViewResult, classes: Classes, base: BaseLayers, dress: MapDress
+) -> dict:
+    """The map values of one map of a view: built once per store revision and base map,
+    since every session at a meeting asks for the same few views."""
+    key = (str(store.path), store.revision, view, result.view, base.key, dress)
+    return _PAYLOADS.get(key, lambda: values_payload(result, classes, base.codes, dress))
 
 
 def payload_rows(payload: dict, codes: tuple[str, ...]) -> dict[str, list]:

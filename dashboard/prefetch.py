@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 import threading
 
-from dashboard.figures import previous_totals
+from dashboard.figures import panel_cards
+from dashboard.panels import panels_for
 from geodata.errors import AnttError
-from geodata.query import query_view
 from geodata.view import MapView
 
 LOG = logging.getLogger("antt.prefetch")
@@ -56,7 +56,7 @@ def prefetch_neighbours(store, view: MapView, first: int, last: int) -> threadin
 def _compute(store, views: list[MapView]) -> None:
     for v in views:
         try:
-            previous_totals(store, query_view(store, v))
+            panel_cards(store, panels_for(store, v))  # the query, a comparison's base, cards
         except AnttError:  # e.g. no district level in that period: nothing to prepare
             continue
         except Exception:  # never a page's problem: logged for the developers

@@ -77,8 +77,13 @@ def draw_trend(trend: Trend, fig: Figure, rect=(0, 0, 1, 1), years=None, fontsiz
                 ax.legend(fontsize=fontsize - 1, frameon=False, loc="best")
         unit = "%" if metric.unit == "%" else metric.unit
         fig.text(
-            x0 + 0.005, y0 + h - 0.02 * h, f"{metric.label} ({unit}) qua các năm",
-            fontsize=fontsize + 1, fontweight="bold", va="top", color="#1d2733",
+            x0 + 0.005,
+            y0 + h - 0.02 * h,
+            f"{metric.label} ({unit}) qua các năm",
+            fontsize=fontsize + 1,
+            fontweight="bold",
+            va="top",
+            color="#1d2733",
         )
 
 

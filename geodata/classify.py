@@ -210,9 +210,15 @@ def classify_change(values, k: int, fmt) -> Classes:
         cls = np.full(len(x), side)
         if side:
             mag_cls = np.minimum(np.searchsorted(edges, np.abs(x), side="left"), side - 1)
-            cls = np.where(x > 1e-9, side + 1 + mag_cls, np.where(x < -1e-9, side - 1 - mag_cls, side))
+            cls = np.where(
+                x > 1e-9, side + 1 + mag_cls, np.where(x < -1e-9, side - 1 - mag_cls, side)
+            )
         bins[ok] = cls
-    breaks = tuple(float(b) for b in (-edges[::-1]).tolist() + [0.0] + edges.tolist()) if side else (0.0,)
+    breaks = (
+        tuple(float(b) for b in [*(-edges[::-1]).tolist(), 0.0, *edges.tolist()])
+        if side
+        else (0.0,)
+    )
     return Classes(
         "change",
         float(-edges[-1]) if side else 0.0,

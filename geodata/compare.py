@@ -41,8 +41,7 @@ def change_label(view: MapView) -> str:
     m = view.metric_info
     y0, y1 = view.base_period
     return (
-        f"Thay đổi {m.label[0].lower()}{m.label[1:]}, "
-        f"{period_label(y0, y1)} → {view.period_label}"
+        f"Thay đổi {m.label[0].lower()}{m.label[1:]}, {period_label(y0, y1)} → {view.period_label}"
     )
 
 

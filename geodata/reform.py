@@ -39,7 +39,9 @@ def follow_area(store, code: str, target_version: str, versions: list[str]) -> F
         hit = units[units["code"] == code]
         if hit.empty:
             continue
-        area = hit.sort_values("level", key=lambda s: s.map(("province", "district", "commune").index)).iloc[0]
+        area = hit.sort_values(
+            "level", key=lambda s: s.map(("province", "district", "commune").index)
+        ).iloc[0]
         if (cw["from_version"] == source).any() and (cw["to_version"] == target_version).any():
             src, dst = "from_code", "to_code"
         elif (cw["from_version"] == target_version).any() and (cw["to_version"] == source).any():
@@ -60,7 +62,9 @@ def follow_area(store, code: str, target_version: str, versions: list[str]) -> F
             return None
         forward = dst == "to_code"
         era = "trước 01/07/2025" if forward else "từ 01/07/2025"
-        was = f"{area['name']} (mã {area['code']}, {LEVEL_LABELS_VI[area['level']]} {era}, {source})"
+        was = (
+            f"{area['name']} (mã {area['code']}, {LEVEL_LABELS_VI[area['level']]} {era}, {source})"
+        )
         when = "nay thuộc" if forward else "trước đây thuộc"
         finer = None if area["level"] == "province" else "commune"
         if area["level"] == "commune":
@@ -85,7 +89,9 @@ def follow_area(store, code: str, target_version: str, versions: list[str]) -> F
         more = f"; một phần thuộc {', '.join(others)}" if others else ""
         if area["level"] == "district":
             names = t_communes.loc[got.index, "name"].tolist()
-            listed = ", ".join(names[:8]) + (f" và {len(names) - 8} đơn vị khác" if len(names) > 8 else "")
+            listed = ", ".join(names[:8]) + (
+                f" và {len(names) - 8} đơn vị khác" if len(names) > 8 else ""
+            )
             return Followed(
                 pcode,
                 f"{was} {when} {len(names)} xã/phường của {pname} (mã {pcode}): "

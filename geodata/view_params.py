@@ -101,9 +101,7 @@ def view_from_params(
         compare = ""
     base_from, base_to = _int(get.get("cfrom")), _int(get.get("cto"))
     if ("cfrom" in get or "cto" in get) and not (
-        base_from is not None
-        and base_to is not None
-        and first <= base_from <= base_to <= last
+        base_from is not None and base_to is not None and first <= base_from <= base_to <= last
     ):
         msgs.append(
             f"Kỳ so sánh '{get.get('cfrom', '')}–{get.get('cto', '')}' trong đường dẫn không hợp lệ "

@@ -478,7 +478,7 @@ def _draw_legend(page: _Page, snap: Snapshot, x: float, top: float, width: float
     y = top - 0.2 * (title.count("\n") + 1) - 0.15
     rows = [
         *zip(snap.classes.colours, snap.labels, strict=True),
-        (NO_DATA_COLOUR, "Không có số liệu"),
+        (NO_DATA_COLOUR, snap.classes.no_data_label),
     ]
     for colour, label in rows:
         page.fig.add_artist(
@@ -498,8 +498,6 @@ def _draw_legend(page: _Page, snap: Snapshot, x: float, top: float, width: float
 
 
 def _draw_figures(page: _Page, snap: Snapshot, x: float, top: float, width: float) -> None:
-    from dashboard.figures import previous_period_label
-
     page.text(
         x, top, "Số liệu chính của địa bàn", fontsize=9.5, fontweight="bold", color=INK, va="top"
     )
@@ -519,7 +517,7 @@ def _draw_figures(page: _Page, snap: Snapshot, x: float, top: float, width: floa
             page.text(
                 x,
                 y,
-                f"{card.delta} so với kỳ trước ({previous_period_label(snap.view)})",
+                f"{card.delta} {card.versus}",
                 fontsize=7.5,
                 color=colour,
                 va="top",

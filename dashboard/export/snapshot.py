@@ -13,7 +13,8 @@ from dashboard.figures import Card, cards, previous_totals
 from dashboard.format import fmt_int
 from dashboard.map_view import class_labels
 from dashboard.notes import data_notes
-from geodata.classify import SCHEMES, Classes, classify, palette_for
+from geodata.categories import view_classes
+from geodata.classify import SCHEMES, Classes
 from geodata.display_docs import DisplayLayers, display_layers
 from geodata.query import ViewResult, has_demo_data, query_view
 from geodata.schema import LEVEL_LABELS_VI
@@ -80,7 +81,7 @@ def build_snapshot(store, view: MapView, now: datetime | None = None) -> Snapsho
     """
     result = query_view(store, view)
     metric = view.metric_info
-    classes = classify(result.rows["value"], view.scheme, view.k, palette_for(view.metric))
+    classes = view_classes(result)
     area = None if not view.area else {"code": view.area, "level": result.area_level}
     layers = display_layers(store, result.version.version, view.level, area)
     demo = has_demo_data(store)

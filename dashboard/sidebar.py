@@ -1,0 +1,302 @@
+"""The map page's sidebar: the filters, read into the view spec (no domain logic)."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from dashboard import state as S
+from dashboard.safe_text import md
+from geodata.classify import SCHEMES
+from geodata.names import fold
+from geodata.query import ViewResult, data_years
+from geodata.schema import LEVEL_LABELS_VI, LEVELS
+from geodata.store import GpkgStore
+from geodata.view import COMPARE_MODES, METRICS, MapView
+
+# unit names are written on the web map only up to this many units (a province's
+# communes at most; more would be an unreadable carpet of text)
+MAX_WEB_LABELS = 150
+
+METRIC_ORDER = (
+    "model_count",
+    "model_density",
+    "certified_count",
+    "certified_share",
+    "transitioned_count",
+    "transitioned_share",
+    "hotspot_count",
+    "model_units",
+    "models_per_commune",
+)
+LEVEL_NAMES = {"province": "Tỉnh/thành phố", "district": "Huyện/quận", "commune": "Xã/phường"}
+
+
+def finer_level(levels: tuple[str, ...], level: str) -> str:
+    i = LEVELS.index(level)
+    for cand in LEVELS[i + 1 :]:
+        if cand in levels:
+            return cand
+    return level
+
+
+def go_to_area(store, view: MapView, code: str, area_level: str | None, levels) -> None:
+    """Drill into an area: the area filter follows and the level goes one step finer."""
+    if not code:
+        S.set_view(store, view.with_(area="", level="province"))
+        return
+    level = finer_level(levels, area_level) if area_level else view.level
+    S.set_view(store, view.with_(area=code, level=level))
+
+
+# ------------------------------------------------------------------ sidebar
+
+
+def _unit_select(container, label: str, units, key: str, on_change, all_label: str) -> None:
+    """A selectbox of units by name; the empty option stands for the whole parent area."""
+    units = units.sort_values("name")
+    names = dict(zip(units["code"], units["name"], strict=True))
+    container.selectbox(
+        label,
+        ["", *units["code"]],
+        key=key,
+        on_change=on_change,
+        format_func=lambda c: all_label if not c else names[c],
+    )
+
+
+def sidebar(store: GpkgStore, view: MapView, result: ViewResult) -> None:
+    first, last = data_years(store)
+    units = store.units(result.version.version)
+    levels = result.version.levels
+    ss = st.session_state
+    area_row = None
+    if view.area:
+        hit = units[units["code"] == view.area]
+        area_row = (
+            hit.sort_values("level", key=lambda s: s.map(LEVELS.index)).iloc[0]
+            if len(hit)
+            else None
+        )
+
+    # widgets follow the view (set before they are drawn)
+    ss[S.W_METRIC] = view.metric
+    ss[S.W_MODE] = S.mode_of(view)
+    ss[S.W_YEAR] = view.year_to
+    ss[S.W_YEARS] = (view.year_from, view.year_to)
+    ss[S.W_TYPES] = list(view.model_types)
+    ss[S.W_LEVEL] = view.level
+    ss[S.W_SCHEME] = view.scheme
+    ss[S.W_K] = view.k
+    prov, dist = "", ""
+    if area_row is not None:
+        prov = area_row["province_code"]
+        if area_row["level"] == "district":
+            dist = area_row["code"]
+        elif area_row["level"] == "commune" and "district" in levels:
+            dist = area_row["parent_code"]
+    ss[S.W_PROVINCE] = prov
+    ss[S.W_DISTRICT] = dist
+    ss[S.W_COMPARE] = view.compare
+    base_from, base_to = view.base_period
+    ss[S.W_BASE_YEAR] = base_to
+    ss[S.W_BASE_YEARS] = (base_from, base_to)
+    ss[S.W_LABELS] = view.labels
+
+    def base_from_widgets(y0: int, y1: int) -> tuple[int | None, int | None]:
+        """The compared period the widgets show; None (the period just before, which
+        the sidebar then shows) when comparing was just switched on, the period's
+        length changed, or the compared period no longer ends before the period."""
+        if not (ss[S.W_COMPARE] and view.compare):
+            return None, None
+        if y1 - y0 != view.year_to - view.year_from:
+            return None, None
+        if y0 == y1:
+            b0 = b1 = int(ss[S.W_BASE_YEAR])
+        else:
+            b0, b1 = (int(y) for y in ss[S.W_BASE_YEARS])
+        n = y1 - y0 + 1
+        if b1 >= y0 or (b0, b1) == (y0 - n, y1 - n):
+            return None, None
+        return b0, b1
+
+    def from_widgets() -> None:
+        if ss[S.W_MODE] == S.MODE_ONE:
+            y0 = y1 = int(ss[S.W_YEAR])
+        else:
+            y0, y1 = (int(y) for y in ss[S.W_YEARS])
+            if ss[S.W_MODE] != S.mode_of(view) and y0 == y1:
+                # just switched to a range: show one (the year before and this one);
+                # a range of one year would be read back as "one year" and the
+                # radio would snap back
+                y0, y1 = (y1 - 1, y1) if y1 > first else (y1, min(y1 + 1, last))
+        base = base_from_widgets(y0, y1)
+        S.set_view(
+            store,
+            view.with_(
+                metric=ss[S.W_METRIC],
+                year_from=y0,
+                year_to=y1,
+                model_types=tuple(ss[S.W_TYPES]),
+                level=ss[S.W_LEVEL],
+                scheme=ss[S.W_SCHEME],
+                k=int(ss[S.W_K]),
+                compare=ss[S.W_COMPARE],
+                base_from=base[0],
+                base_to=base[1],
+                labels=bool(ss[S.W_LABELS]),
+            ),
+        )
+
+    def on_province() -> None:
+        code = ss[S.W_PROVINCE]
+        go_to_area(store, view, code, "province" if code else None, levels)
+
+    def on_district() -> None:
+        code = ss[S.W_DISTRICT] or ss[S.W_PROVINCE]
+        go_to_area(store, view, code, "district" if ss[S.W_DISTRICT] else "province", levels)
+
+    def on_pick() -> None:
+        pick = ss.get(S.W_PICK) or ""
+        if pick:
+            level, code = pick.split(":", 1)
+            go_to_area(store, view, code, level, levels)
+            ss[S.W_SEARCH] = ""
+
+    sb = st.sidebar
+    sb.header("Bộ lọc")
+    sb.selectbox(
+        "Chỉ tiêu",
+        METRIC_ORDER,
+        key=S.W_METRIC,
+        on_change=from_widgets,
+        format_func=lambda k: METRICS[k].label,
+    )
+    sb.radio(
+        "Thời gian",
+        (S.MODE_ONE, S.MODE_RANGE),
+        key=S.W_MODE,
+        horizontal=True,
+        on_change=from_widgets,
+    )
+    if ss[S.W_MODE] == S.MODE_ONE:
+        sb.slider("Năm", first, last, key=S.W_YEAR, on_change=from_widgets)
+    else:
+        sb.slider("Từ năm – đến năm", first, last, key=S.W_YEARS, on_change=from_widgets)
+    sb.radio(
+        "So sánh",
+        list(COMPARE_MODES),
+        key=S.W_COMPARE,
+        on_change=from_widgets,
+        format_func=lambda m: COMPARE_MODES[m],
+        help="Hai kỳ cạnh nhau dùng chung một chú giải; bản đồ thay đổi tô phần tăng, giảm.",
+    )
+    if view.compare:
+        if view.year_from == view.year_to and view.year_to - 1 >= first:
+            sb.slider(
+                "So với năm", first, view.year_to - 1, key=S.W_BASE_YEAR, on_change=from_widgets
+            )
+        elif view.year_from - 1 > first:
+            sb.slider(
+                "So với kỳ (từ năm – đến năm)",
+                first,
+                view.year_from - 1,
+                key=S.W_BASE_YEARS,
+                on_change=from_widgets,
+            )
+    types = sorted(store.table("models", columns=("model_type",))["model_type"].unique())
+    is_model_metric = METRICS[view.metric].kind == "models"
+    sb.multiselect(
+        "Loại mô hình",
+        types,
+        key=S.W_TYPES,
+        on_change=from_widgets,
+        placeholder="Tất cả các loại",
+        select_all=False,  # its "Select all" cannot be worded in Vietnamese; empty = all
+        disabled=not is_model_metric,
+        help=None if is_model_metric else "Chỉ áp dụng cho các chỉ tiêu về mô hình.",
+    )
+
+    sb.subheader("Địa bàn")
+    query = sb.text_input(
+        "Tìm theo tên (gõ có dấu hoặc không dấu)", key=S.W_SEARCH, placeholder="ví dụ: hoa binh"
+    )
+    if query.strip():
+        q = fold(query)
+        hits = units[units["name"].map(fold).str.contains(re.escape(q), regex=True)]
+        hits = hits.sort_values(
+            ["level", "name"], key=lambda s: s.map(LEVELS.index) if s.name == "level" else s
+        )
+        hits = hits.drop_duplicates("code").head(40)
+        if len(hits):
+            options = [""] + [f"{r.level}:{r.code}" for r in hits.itertuples()]
+            names = {
+                f"{r.level}:{r.code}": f"{r.name} ({LEVEL_LABELS_VI[r.level]}, mã {r.code})"
+                for r in hits.itertuples()
+            }
+            sb.selectbox(
+                f"Kết quả ({len(hits)})",
+                options,
+                key=S.W_PICK,
+                on_change=on_pick,
+                format_func=lambda o: "— chọn một kết quả —" if not o else names[o],
+            )
+        else:
+            sb.caption(
+                f"Không tìm thấy địa bàn nào khớp với “{md(query)}” trong {md(result.version.version)}."
+            )
+
+    provinces = units[units["level"] == "province"]
+    _unit_select(sb, "Tỉnh/thành phố", provinces, S.W_PROVINCE, on_province, "Toàn quốc")
+    if "district" in levels and ss[S.W_PROVINCE]:
+        districts = units[
+            (units["level"] == "district") & (units["parent_code"] == ss[S.W_PROVINCE])
+        ]
+        _unit_select(sb, "Huyện/quận", districts, S.W_DISTRICT, on_district, "Toàn tỉnh")
+    elif "district" not in levels:
+        sb.caption(
+            "Từ 01/07/2025 chính quyền địa phương còn hai cấp (tỉnh, xã): "
+            "không còn cấp huyện để lọc hay hiển thị."
+        )
+    if area_row is not None and area_row["level"] == "commune":
+        sb.caption(f"Đang xem: {md(area_row['name'])}")
+
+    area_level = None if area_row is None else area_row["level"]
+    allowed = [
+        lv for lv in levels if area_level is None or LEVELS.index(lv) >= LEVELS.index(area_level)
+    ]
+    sb.radio(
+        "Cấp hiển thị",
+        allowed,
+        key=S.W_LEVEL,
+        on_change=from_widgets,
+        horizontal=True,
+        format_func=lambda lv: LEVEL_NAMES[lv],
+    )
+    sb.subheader("Phân lớp")
+    sb.selectbox(
+        "Cách phân lớp",
+        list(SCHEMES),
+        key=S.W_SCHEME,
+        on_change=from_widgets,
+        format_func=lambda s: SCHEMES[s],
+    )
+    sb.slider("Số lớp", 3, 7, key=S.W_K, on_change=from_widgets)
+    n_shown = len(result.rows)
+    sb.checkbox(
+        "Ghi tên đơn vị trên bản đồ",
+        key=S.W_LABELS,
+        on_change=from_widgets,
+        disabled=n_shown > MAX_WEB_LABELS and not view.labels,
+        help=(
+            f"Bật được khi bản đồ có không quá {MAX_WEB_LABELS} đơn vị "
+            f"(đang có {n_shown}): chọn một tỉnh hoặc cấp hiển thị lớn hơn."
+        ),
+    )
+    sb.checkbox(
+        "Hiện vị trí các mô hình (gom cụm)",
+        key=S.W_POINTS,
+        disabled=area_level not in ("district", "commune"),
+        help="Bật được khi địa bàn là một huyện hoặc một xã.",
+    )
