@@ -27,7 +27,7 @@ from dashboard.prefetch import prefetch_neighbours
 from dashboard.ranking_view import render_ranking
 from dashboard.safe_text import html_text, md
 from dashboard.sidebar import go_to_area, sidebar
-from dashboard.trend_chart import trend_png
+from dashboard.trend_chart import periods_shown, trend_png
 from geodata.display_docs import display_layers
 from geodata.errors import AnttError
 from geodata.query import (
@@ -208,7 +208,7 @@ def render_trend(store: GpkgStore, view: MapView, result: ViewResult) -> None:
     with st.spinner("Đang tính diễn biến qua các năm…"):
         trend = unit_trend(store, view, result.version.version, result.area_level, result.area_name)
     st.subheader(f"Diễn biến qua các năm: {md(result.area_name)}")
-    st.image(trend_png(trend, (view.year_from, view.year_to)), width="stretch")
+    st.image(trend_png(trend, periods_shown(view)), width="stretch")
     st.caption(md(" ".join(trend.notes)))
 
 

@@ -91,6 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--k", type=int, default=5, help="số lớp, 2–9 (mặc định 5)")
     export.add_argument(
+        "--compare",
+        choices=("side", "change"),
+        help="so sánh với kỳ --vs: side = hai bản đồ cạnh nhau chung chú giải, "
+        "change = bản đồ thay đổi (tăng/giảm)",
+    )
+    export.add_argument(
+        "--vs",
+        type=_year,
+        help="năm so sánh (mặc định: kỳ liền trước cùng độ dài); --vs-from/--vs-to cho một khoảng",
+    )
+    export.add_argument("--vs-from", dest="vs_from", type=_year, help="năm đầu kỳ so sánh")
+    export.add_argument("--vs-to", dest="vs_to", type=_year, help="năm cuối kỳ so sánh")
+    export.add_argument(
         "--format",
         choices=("png", "pdf", "pptx"),
         help="mặc định: theo đuôi tệp --out, nếu không có thì png",
@@ -235,6 +248,11 @@ def view_from_args(args):
     types = tuple(t.strip() for t in args.types.split(";") if t.strip())
     extra = {"scheme": args.scheme, "k": args.k} if hasattr(args, "scheme") else {}
     level = args.level or ("commune" if getattr(args, "each", None) else "province")
+    compare = getattr(args, "compare", None) or ""
+    if compare:
+        b1 = getattr(args, "vs", None) or getattr(args, "vs_to", None)
+        b0 = getattr(args, "vs", None) or getattr(args, "vs_from", None) or b1
+        extra |= {"compare": compare, "base_from": b0, "base_to": b1}
     return MapView(args.metric, level, year_from, year_to, types, args.area, **extra)
 
 

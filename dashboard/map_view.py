@@ -212,11 +212,8 @@ def class_labels(classes: Classes, metric) -> list[str]:
                 else f"{fmt_number(start, metric)} – {fmt_number(end, metric)}"
             )
         else:
-            labels.append(
-                fmt_number(hi, metric)
-                if classes.exact
-                else f"{fmt_number(lo, metric)} – {fmt_number(hi, metric)}"
-            )
+            a, b = fmt_number(lo, metric), fmt_number(hi, metric)
+            labels.append(b if classes.exact or a == b else f"{a} – {b}")
         lo = hi
     return labels
 

@@ -24,14 +24,20 @@ COLOURS = ("#0b4f8a", "#d95f02", "#6b7683")  # unit, province, country
 RC = {"font.family": FONT, "text.parse_math": False, "axes.unicode_minus": False}
 
 
+def periods_shown(view) -> list[tuple[int, int]]:
+    """The periods a view's maps show: its own, and a comparison's base period."""
+    own = [(view.year_from, view.year_to)]
+    return [view.base_period, *own] if view.compare else own
+
+
 def is_rate(metric: str) -> bool:
     m = METRICS[metric]
     return m.is_share or metric in ("model_density", "models_per_commune")
 
 
 def draw_trend(trend: Trend, fig: Figure, rect=(0, 0, 1, 1), years=None, fontsize=9) -> None:
-    """Draw the trend into `rect` (figure fractions) of `fig`; `years` (from, to) shades
-    the period on the map."""
+    """Draw the trend into `rect` (figure fractions) of `fig`; `years`, a list of
+    (from, to), shades the periods on the map."""
     metric = METRICS[trend.metric]
     fmt = FuncFormatter(lambda x, _pos: fmt_number(x, metric).replace("%", ""))
     t = trend.table
@@ -59,8 +65,8 @@ def draw_trend(trend: Trend, fig: Figure, rect=(0, 0, 1, 1), years=None, fontsiz
                     color=colour,
                     label=name,
                 )
-            if years:
-                ax.axvspan(years[0] - 0.4, years[1] + 0.4, color="#fde7a9", zorder=0)
+            for y0, y1 in years or ():
+                ax.axvspan(y0 - 0.4, y1 + 0.4, color="#fde7a9", zorder=0)
             ax.yaxis.set_major_formatter(fmt)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=7 if n == 1 else 4))
             ax.tick_params(labelsize=fontsize - 1)

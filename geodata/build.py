@@ -22,6 +22,7 @@ from geodata.schema import (
     COMMUNE_STATUS,
     IMPORTS,
     MODELS,
+    OFFICIAL_AREAS,
     REFERENCE_VERSIONS,
     UNIT_CROSSWALK,
 )
@@ -54,6 +55,20 @@ def boundary_versions_table() -> pd.DataFrame:
             }
             for v in REFERENCE_VERSIONS
         ]
+    )
+
+
+def official_areas(current: pd.DataFrame) -> pd.DataFrame:
+    """The post-2025 communes' official areas (`wardAreaKm2`; 0.00 means unknown)."""
+    a = current[pd.to_numeric(current["wardAreaKm2"], errors="coerce") > 0]
+    return pd.DataFrame(
+        {
+            "version": "vn-2025",
+            "level": "commune",
+            "code": a["wardCode"].astype(str).to_numpy(),
+            "area_km2": a["wardAreaKm2"].astype(float).to_numpy(),
+            "source": "vietnamadminunits (wardAreaKm2)",
+        }
     )
 
 
@@ -101,6 +116,7 @@ def build_demo_store(out: str | os.PathLike, progress: Progress = lambda _msg: N
             MODELS: models,
             COMMUNE_STATUS: status,
             IMPORTS: imports,
+            OFFICIAL_AREAS: official_areas(lists.current),
         },
     )
     progress("Chuẩn bị hình hiển thị cho bản đồ (toàn quốc và từng tỉnh)…")

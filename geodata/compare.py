@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from geodata.errors import ViewError
 from geodata.query import ViewResult, query_view
 from geodata.schema import BOUNDARY_VERSIONS
 from geodata.versions import version_for_period, versions_from_table
@@ -53,8 +54,13 @@ def compare_view(store, view: MapView) -> Comparison:
     ViewError
         When either period cannot be shown (see `query_view`).
     """
-    later = query_view(store, view)
     base = view.base_view()
+    if base.year_to >= view.year_from:
+        raise ViewError(
+            f"Kỳ so sánh {base.period_label} phải kết thúc trước kỳ đang xem "
+            f"({view.period_label}): chọn một kỳ sớm hơn."
+        )
+    later = query_view(store, view)
     versions = versions_from_table(store.table(BOUNDARY_VERSIONS))
     natural = version_for_period(versions, base.year_to).version
     earlier = query_view(store, base, version=later.version.version)

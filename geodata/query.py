@@ -20,12 +20,19 @@ from geodata.schema import (
     LEVEL_LABELS_VI,
     LEVELS,
     MODELS,
+    OFFICIAL_AREAS,
     UNIT_CROSSWALK,
     BoundaryVersion,
 )
 from geodata.shared import SharedCache
 from geodata.versions import carry_codes, carry_status, version_for_period, versions_from_table
 from geodata.view import MapView
+
+# An approximate (Voronoi) cell this small says nothing of its commune's true area: the
+# demo's smallest cells (0.002 km²) come from centroids 30 m apart, and a density on
+# them reached 300,000 models per 100 km² and topped every ranking. Such units get no
+# density (no data, ranked last, and said so); official areas and polygons always do.
+MIN_APPROX_DENSITY_AREA_KM2 = 1.0
 
 NUMBER_COLUMNS = (
     "n_communes",
@@ -169,6 +176,7 @@ def _query_view(store, view: MapView, version: str | None = None) -> ViewResult:
 
     communes = units[units["level"] == "commune"].copy()
     communes["unit"] = _display_key(communes, view.level)
+    _density_areas(store, version.version, communes)
     communes = communes_in_area(communes, area)
     shown = units[units["level"] == view.level]
     shown = shown[member(shown["code"], communes["unit"])]
@@ -177,7 +185,7 @@ def _query_view(store, view: MapView, version: str | None = None) -> ViewResult:
     models = _models_in_view(store, view, version.version, notes)
     status = _status_in_view(store, view.year_to, version.version, notes)
 
-    per_commune = communes[["code", "unit", "area_km2"]].merge(
+    per_commune = communes[["code", "unit"]].merge(
         models, left_on="code", right_on="commune_code", how="left"
     )
     agg = per_commune.groupby("unit").agg(
@@ -185,6 +193,11 @@ def _query_view(store, view: MapView, version: str | None = None) -> ViewResult:
         model_units=("model_units", "sum"),
         members=("members", "sum"),
     )
+    dens = communes.groupby("unit").agg(
+        density_area_km2=("density_area_km2", "sum"),
+        density_area_approx=("density_area_approx", "max"),
+    )
+    agg = agg.join(dens, how="outer")
     sc = communes[["code", "unit"]].merge(status, on="code", how="left")
     sagg = sc.groupby("unit").agg(
         n_communes=("code", "size"),
@@ -210,6 +223,14 @@ def _query_view(store, view: MapView, version: str | None = None) -> ViewResult:
     rows = rows.merge(sagg, left_on="code", right_index=True, how="left")
     rows = _derive(rows)
     rows["value"] = rows[view.metric]
+    if view.metric == "model_density":
+        small = int(rows["density_too_small"].sum())
+        if small:
+            notes.append(
+                f"{_n(small)} đơn vị có ranh giới xấp xỉ nhỏ hơn "
+                f"{MIN_APPROX_DENSITY_AREA_KM2:g} km² không được tính mật độ (không đủ tin cậy): "
+                "để trống trên bản đồ, xếp cuối bảng."
+            )
     rows = rows.sort_values("code").reset_index(drop=True)
     return ViewResult(
         view,
@@ -220,6 +241,23 @@ def _query_view(store, view: MapView, version: str | None = None) -> ViewResult:
         tuple(notes),
         _outlines_approximate(units, rows, view.level),
     )
+
+
+def _density_areas(store, version: str, communes: pd.DataFrame) -> None:
+    """Add each commune's area for densities (`density_area_km2`) and whether it is only
+    approximate (`density_area_approx`): an official polygon's own area first, then the
+    reference list's official area, else the approximate cell's."""
+    official = pd.Series(dtype=float)
+    if store.has_table(OFFICIAL_AREAS):
+        o = store.table(
+            OFFICIAL_AREAS, "version = ? AND level = 'commune'", (version,), ("code", "area_km2")
+        )
+        official = pd.Series(o["area_km2"].to_numpy(float), index=o["code"].astype(str).to_numpy())
+    approx = communes["is_approximate"].astype(bool).to_numpy()
+    listed = communes["code"].map(official).to_numpy(float)
+    use_list = approx & np.isfinite(listed)
+    communes["density_area_km2"] = np.where(use_list, listed, communes["area_km2"].to_numpy(float))
+    communes["density_area_approx"] = approx & ~use_list
 
 
 def _outlines_approximate(units: pd.DataFrame, rows: pd.DataFrame, level: str) -> bool:
@@ -347,7 +385,13 @@ def _derive(rows: pd.DataFrame) -> pd.DataFrame:
     has_status = r["communes_with_status"] > 0
     for c in ("certified_count", "hotspot_count", "transitioned_count"):
         r[c] = r[c].where(has_status).astype("Float64")
-    r["model_density"] = np.where(r["area_km2"] > 0, r["model_count"] / r["area_km2"] * 100, np.nan)
+    area = r["density_area_km2"].astype(float)
+    r["density_too_small"] = r["density_area_approx"].fillna(False).astype(bool) & (
+        area < MIN_APPROX_DENSITY_AREA_KM2
+    )
+    r["model_density"] = np.where(
+        (area > 0) & ~r["density_too_small"], r["model_count"] / area * 100, np.nan
+    )
     r["models_per_commune"] = np.where(
         r["n_communes"] > 0, r["model_count"] / r["n_communes"], np.nan
     )
@@ -378,7 +422,8 @@ def _totals(rows: pd.DataFrame) -> dict[str, float]:
             "transitioned_count",
         )
     }
-    t["model_density"] = t["model_count"] / t["area_km2"] * 100 if t["area_km2"] else float("nan")
+    area = float(rows["density_area_km2"].sum()) if "density_area_km2" in rows else t["area_km2"]
+    t["model_density"] = t["model_count"] / area * 100 if area else float("nan")
     t["models_per_commune"] = (
         t["model_count"] / t["n_communes"] if t["n_communes"] else float("nan")
     )

@@ -22,6 +22,9 @@ UNIT_CROSSWALK = "unit_crosswalk"
 MODELS = "models"
 COMMUNE_STATUS = "commune_status"
 IMPORTS = "imports"
+# official areas from the reference lists (vn-2025 communes: `wardAreaKm2`), used for
+# densities where a unit's drawn polygon is only approximate; optional (older stores)
+OFFICIAL_AREAS = "official_areas"
 REQUIRED_TABLES = (ADMIN_UNITS, BOUNDARY_VERSIONS, UNIT_CROSSWALK, MODELS, COMMUNE_STATUS, IMPORTS)
 
 ADMIN_UNIT_COLUMNS = (

@@ -114,6 +114,17 @@ class GpkgStore:
             self._cache[key] = df.drop(columns=["fid", "geom", "geometry"], errors="ignore")
         return self._cache[key].copy(deep=False)
 
+    def has_table(self, name: str) -> bool:
+        """Whether the store has table `name` (optional tables came with later versions)."""
+        key = ("has_table", name, self.path.stat().st_mtime_ns)
+        if key not in self._cache:
+            with _connect(self.path) as conn:
+                hit = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+                ).fetchone()
+            self._cache[key] = hit is not None
+        return self._cache[key]
+
     def units(self, version: str, level: str | None = None) -> pd.DataFrame:
         """Attributes of the admin units of one version (no geometry: fast)."""
         where, params = "version = ?", (version,)

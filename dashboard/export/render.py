@@ -25,7 +25,8 @@ from matplotlib.patches import FancyArrow, Rectangle
 from matplotlib.path import Path
 from pyproj import Transformer
 
-from dashboard.export.snapshot import Snapshot
+from dashboard.export.snapshot import MapShot, Snapshot
+from dashboard.trend_chart import draw_trend, periods_shown
 from geodata.classify import NO_DATA_COLOUR
 from geodata.errors import AnttError
 from geodata.islands import ARCHIPELAGOS
@@ -113,12 +114,16 @@ class MapShapes:
 
     paths: list[Path]
     colours: list[str]
-    mainland_bounds: tuple[float, float, float, float]
+    mainland_bounds: tuple[float, float, float, float]  # the frame's extent
     outlines: list[Path]
     label_points: list[tuple[float, float, str]]
-    archipelagos: dict[str, np.ndarray]  # name -> indexes of units reaching it
-    land: np.ndarray  # projected mainland geometries, to keep furniture off the units
+    archipelagos: dict[str, np.ndarray]  # name -> indexes of units drawn in an inset
+    land: np.ndarray  # projected geometries, to keep furniture off the units
     land_tree: shapely.STRtree
+    # a national map draws the archipelagos where they are: island marks (x, y, colour)
+    # and one label per archipelago (x, y, text)
+    islands: tuple[tuple[float, float, str], ...] = ()
+    island_labels: tuple[tuple[float, float, str], ...] = ()
 
     def land_in(self, box: shapely.Polygon) -> float:
         """Area of the shown units inside `box` (m²)."""
@@ -126,30 +131,72 @@ class MapShapes:
         return float(shapely.area(shapely.intersection(hit, box)).sum()) if len(hit) else 0.0
 
 
-def map_shapes(snap: Snapshot) -> MapShapes:
+def _island_colours(geoms: np.ndarray, colours: list[str], idx, name: str) -> list[str]:
+    """The colour of the unit each island of `name` lies in (no-data grey if none)."""
+    out = []
+    for _, lat, lon in ARCHIPELAGOS[name]:
+        p = shapely.buffer(shapely.Point(lon, lat), 0.05)
+        hit = [i for i in idx if shapely.intersects(geoms[i], p)]
+        out.append(colours[hit[0]] if hit else NO_DATA_COLOUR)
+    return out
+
+
+def map_shapes(snap: Snapshot, shot: MapShot | None = None) -> MapShapes:
+    """The shapes of one map of a snapshot (`shot`: which of its maps; the legend's by
+    default). A national map shows Hoàng Sa and Trường Sa at their true place and
+    scale, as the web map does; a smaller area that reaches them draws them in insets,
+    so the area is not shrunk to a strip."""
+    shot = shot or MapShot("", snap.result, snap.classes)
     units = snap.layers.units
-    rows = snap.result.rows.set_index("code")
-    bins = dict(zip(snap.result.rows["code"], snap.classes.bins, strict=True))
+    rows = shot.result.rows.set_index("code")
+    bins = dict(zip(shot.result.rows["code"], shot.classes.bins, strict=True))
     colours = [
-        snap.classes.colours[bins[c]] if bins.get(c, -1) >= 0 else NO_DATA_COLOUR
+        shot.classes.colours[bins[c]] if bins.get(c, -1) >= 0 else NO_DATA_COLOUR
         for c in units["code"]
     ]
     geoms = units.geometry.to_numpy()
-    mainland = shapely.clip_by_rect(geoms, -180.0, -90.0, OFFSHORE_LON, 90.0)
     projected = _project(geoms)
-    main_proj = _project(mainland)
-    present = ~shapely.is_empty(main_proj)
-    minx, miny, maxx, maxy = shapely.total_bounds(
-        main_proj[present] if present.any() else projected
-    )
-    archipelagos = {}
+    reach = {}
     for name, box in _archipelago_boxes().items():
         hit = np.flatnonzero(shapely.intersects(geoms, box))
         if len(hit):
-            archipelagos[name] = hit
+            reach[name] = hit
+    islands, island_labels = [], []
+    if not snap.view.area:
+        frame = projected
+        for name, idx in reach.items():
+            lonlat = np.array([(lon, lat) for _, lat, lon in ARCHIPELAGOS[name]])
+            xs, ys = _TO_METRES.transform(lonlat[:, 0], lonlat[:, 1])
+            cols = _island_colours(geoms, colours, idx, name)
+            islands += list(zip(xs.tolist(), ys.tolist(), cols, strict=True))
+            island_labels.append(
+                (
+                    float(xs.mean()),
+                    float(ys.max()) + 45_000,
+                    f"Quần đảo {name}\n({ARCHIPELAGO_OWNERS[name]})",
+                )
+            )
+        archipelagos: dict[str, np.ndarray] = {}
+        land = (
+            np.concatenate(
+                [
+                    projected,
+                    shapely.buffer(shapely.points(np.array([i[:2] for i in islands])), 40_000),
+                ]
+            )
+            if islands
+            else projected
+        )
+    else:
+        mainland = shapely.clip_by_rect(geoms, -180.0, -90.0, OFFSHORE_LON, 90.0)
+        frame = _project(mainland)
+        archipelagos = reach
+        land = frame
+    present = ~shapely.is_empty(frame)
+    minx, miny, maxx, maxy = shapely.total_bounds(frame[present] if present.any() else projected)
     labels = []
     if len(units) <= MAX_LABELLED_UNITS:
-        pts = shapely.point_on_surface(main_proj)
+        pts = shapely.point_on_surface(frame)
         for code, pt in zip(units["code"], pts, strict=True):
             if pt is not None and not pt.is_empty:
                 name = rows.loc[code, "short_name"] if code in rows.index else code
@@ -157,6 +204,7 @@ def map_shapes(snap: Snapshot) -> MapShapes:
     outlines = []
     if snap.layers.outlines is not None and len(snap.layers.outlines):
         outlines = unit_paths(_project(snap.layers.outlines.geometry.to_numpy()))
+    land = land[~shapely.is_empty(land)]
     return MapShapes(
         unit_paths(projected),
         colours,
@@ -164,8 +212,10 @@ def map_shapes(snap: Snapshot) -> MapShapes:
         outlines,
         labels,
         archipelagos,
-        main_proj[present],
-        shapely.STRtree(main_proj[present]),
+        land,
+        shapely.STRtree(land),
+        tuple(islands),
+        tuple(island_labels),
     )
 
 
@@ -224,25 +274,42 @@ def _corner(ax, width_in: float, shapes: MapShapes, w_in: float, h_in: float, to
 
 
 def draw_scale_bar(ax, width_in: float, shapes: MapShapes) -> None:
+    """A scale bar along the bottom edge, where its box covers the least of the units
+    (on a national map: the sea, not Cà Mau or Trường Sa)."""
     (x0, x1), (y0, _y1) = ax.get_xlim(), ax.get_ylim()
     per_in = (x1 - x0) / width_in
     length = nice_length(x1 - x0)
-    bar_in = length / per_in + 0.6
-    side = _corner(ax, width_in, shapes, bar_in, 0.6, top=False)
-    left = x0 + 0.25 * per_in if side == "left" else x1 - (bar_in - 0.1) * per_in
+    box_w, box_h = length + 0.55 * per_in, 0.5 * per_in
+    starts = [
+        x0 + 0.25 * per_in + f * (x1 - x0 - box_w - 0.35 * per_in) for f in np.linspace(0, 1, 9)
+    ]
+
+    def covered(left: float) -> float:
+        return shapes.land_in(
+            shapely.box(
+                left - 0.12 * per_in, y0, left - 0.12 * per_in + box_w, y0 + 0.1 * per_in + box_h
+            )
+        )
+
+    left = min(starts, key=covered)
     base = y0 + 0.32 * per_in
     h = 0.06 * per_in
-    ax.add_patch(
-        Rectangle(
-            (left - 0.12 * per_in, base - 0.22 * per_in),
-            length + 0.55 * per_in,
-            0.5 * per_in,
-            facecolor="white",
-            alpha=0.8,
-            edgecolor="none",
-            zorder=5,
+    # over the sea a white box keeps the bar readable; where every place along the edge
+    # has units under it (a province), no box hides them: the labels get a halo instead
+    boxed = covered(left) == 0
+    halo = [] if boxed else [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    if boxed:
+        ax.add_patch(
+            Rectangle(
+                (left - 0.12 * per_in, base - 0.22 * per_in),
+                length + 0.55 * per_in,
+                0.5 * per_in,
+                facecolor="white",
+                alpha=0.8,
+                edgecolor="none",
+                zorder=5,
+            )
         )
-    )
     for i in range(4):
         ax.add_patch(
             Rectangle(
@@ -267,6 +334,7 @@ def draw_scale_bar(ax, width_in: float, shapes: MapShapes) -> None:
             fontsize=7,
             color=INK,
             zorder=7,
+            path_effects=halo,
         )
 
 
@@ -346,12 +414,13 @@ def _wrap(text: str, width: int) -> str:
 
 
 def draw(snap: Snapshot, layout: Layout = A4_LANDSCAPE) -> Figure:
-    """The finished map of a snapshot as a matplotlib Figure."""
+    """The finished map of a snapshot as a matplotlib Figure: one map, or a
+    comparison's two side by side on the one legend; a selected unit's trend under it."""
     check_glyphs(snap)
+    shots = snap.maps or (MapShot("", snap.result, snap.classes),)
     with mpl.rc_context(RC):
         fig = Figure(figsize=(layout.width, layout.height), facecolor="white")
         page = _Page(fig, layout)
-        shapes = map_shapes(snap)
         margin = 0.25
         top = layout.height - margin
         if layout.header:
@@ -364,61 +433,120 @@ def draw(snap: Snapshot, layout: Layout = A4_LANDSCAPE) -> Figure:
             top -= 0.12
         footer_h = _draw_footer(page, snap, layout, margin)
         bottom = margin + footer_h + 0.1
-
-        # main map: as large as the space left of the side column allows
         box_w = layout.width - 2 * margin - layout.side - 0.3
-        box_h = top - bottom
-        minx, miny, maxx, maxy = shapes.mainland_bounds
-        aspect = max(maxx - minx, 1.0) / max(maxy - miny, 1.0)
-        inset_w = 0.0
-        if shapes.archipelagos:  # a column of inset frames right of the map
-            inset_w = min(2.8, max(1.6, box_w - aspect * box_h * 1.08 - 0.25))
-        map_w = min(box_w - (inset_w + 0.25 if inset_w else 0.0), aspect * box_h * 1.08)
-        map_w = max(map_w, 2.0)
-        ax = page.axes(margin, bottom, map_w, box_h)
-        xlim, ylim = _fit_limits(shapes.mainland_bounds, map_w, box_h)
-        ax.set_xlim(*xlim)
-        ax.set_ylim(*ylim)
-        ax.set_aspect("equal", adjustable="box")
-        ax.set_facecolor("white")
-        _frame(ax)
-        n = len(shapes.paths)
-        ax.add_collection(_unit_collection(shapes.paths, shapes.colours, n))
-        if shapes.outlines:
-            ax.add_collection(
-                PathCollection(
-                    shapes.outlines,
-                    facecolors="none",
-                    edgecolors="#3b4652",
-                    linewidths=0.45,
-                    zorder=2,
+        if snap.trend is not None:
+            trend_h = min(1.9, 0.3 * (top - bottom))
+            draw_trend(
+                snap.trend,
+                fig,
+                (
+                    margin / layout.width,
+                    bottom / layout.height,
+                    box_w / layout.width,
+                    (trend_h - 0.1) / layout.height,
+                ),
+                years=periods_shown(snap.view),
+                fontsize=7.5,
+            )
+            bottom += trend_h
+        gap = 0.3
+        each_w = (box_w - gap * (len(shots) - 1)) / len(shots)
+        x = margin
+        for shot in shots:
+            x += (
+                _draw_map(
+                    page,
+                    snap,
+                    map_shapes(snap, shot),
+                    shot.caption,
+                    x,
+                    bottom,
+                    each_w,
+                    top - bottom,
                 )
+                + gap
             )
-        for x, y, name in shapes.label_points:
-            ax.text(
-                x,
-                y,
-                name,
-                ha="center",
-                va="center",
-                fontsize=6.5 if n > 15 else 7.5,
-                color=INK,
-                clip_on=True,
-                zorder=4,
-                path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")],
-            )
-        draw_scale_bar(ax, map_w, shapes)
-        draw_north_arrow(ax, map_w, shapes)
-
-        right = margin + map_w
-        if shapes.archipelagos:
-            _draw_insets(page, snap, shapes, right + 0.25, bottom, inset_w, box_h)
-            right += 0.25 + inset_w
-        side_x = max(right + 0.35, layout.width - margin - layout.side)
+        side_x = max(x - gap + 0.35, layout.width - margin - layout.side)
         y = _draw_legend(page, snap, side_x, top, layout.width - margin - side_x)
         if layout.figures:
             _draw_figures(page, snap, side_x, y - 0.3, layout.width - margin - side_x)
     return fig
+
+
+def _draw_map(
+    page: _Page,
+    snap: Snapshot,
+    shapes: MapShapes,
+    caption: str,
+    x0: float,
+    bottom: float,
+    box_w: float,
+    box_h: float,
+) -> float:
+    """One map (and its insets) inside the box; returns the width it used (inches)."""
+    if caption:
+        page.text(x0, bottom + box_h, caption, fontsize=12, fontweight="bold", color=INK, va="top")
+        box_h -= 0.32
+    minx, miny, maxx, maxy = shapes.mainland_bounds
+    aspect = max(maxx - minx, 1.0) / max(maxy - miny, 1.0)
+    inset_w = 0.0
+    if shapes.archipelagos:
+        # a column of insets right of the map, in proportion: never wider than a third
+        # of the map, never as wide as the space the map leaves
+        inset_w = min(2.0, max(1.1, 0.32 * min(box_w, aspect * box_h * 1.08)))
+    map_w = min(box_w - (inset_w + 0.25 if inset_w else 0.0), aspect * box_h * 1.08)
+    map_w = max(map_w, 2.0)
+    ax = page.axes(x0, bottom, map_w, box_h)
+    xlim, ylim = _fit_limits(shapes.mainland_bounds, map_w, box_h)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_facecolor("white")
+    _frame(ax)
+    n = len(shapes.paths)
+    ax.add_collection(_unit_collection(shapes.paths, shapes.colours, n))
+    if shapes.outlines:
+        ax.add_collection(
+            PathCollection(
+                shapes.outlines, facecolors="none", edgecolors="#3b4652", linewidths=0.45, zorder=2
+            )
+        )
+    for x, y, name in shapes.label_points:
+        ax.text(
+            x,
+            y,
+            name,
+            ha="center",
+            va="center",
+            fontsize=6.5 if n > 15 else 7.5,
+            color=INK,
+            clip_on=True,
+            zorder=4,
+            path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")],
+        )
+    if shapes.islands:
+        xs, ys, cols = zip(*shapes.islands, strict=True)
+        ax.scatter(xs, ys, s=9, c=list(cols), edgecolors=INK, linewidths=0.4, zorder=3)
+        for x, y, text in shapes.island_labels:
+            ax.text(
+                x,
+                y,
+                text,
+                ha="center",
+                va="bottom",
+                fontsize=6.5,
+                fontweight="bold",
+                color="#1f4e79",
+                zorder=4,
+                linespacing=1.1,
+                path_effects=[patheffects.withStroke(linewidth=2, foreground="white")],
+            )
+    draw_scale_bar(ax, map_w, shapes)
+    draw_north_arrow(ax, map_w, shapes)
+    if shapes.archipelagos:
+        _draw_insets(page, snap, shapes, x0 + map_w + 0.25, bottom, inset_w, box_h)
+        return map_w + 0.25 + inset_w
+    return map_w
 
 
 def _draw_insets(page: _Page, snap: Snapshot, shapes: MapShapes, x, bottom, width, height) -> None:
@@ -451,12 +579,8 @@ def _draw_insets(page: _Page, snap: Snapshot, shapes: MapShapes, x, bottom, widt
         # islands are a few hundred metres across: mark each at the colour of its unit
         lonlat = np.array([(lon, lat) for _, lat, lon in ARCHIPELAGOS[name]])
         xs, ys = _TO_METRES.transform(lonlat[:, 0], lonlat[:, 1])
-        pts = shapely.points(lonlat)
         units = snap.layers.units.geometry.to_numpy()
-        colours = []
-        for p in pts:
-            hit = [i for i in idx if shapely.intersects(units[i], shapely.buffer(p, 0.05))]
-            colours.append(shapes.colours[hit[0]] if hit else NO_DATA_COLOUR)
+        colours = _island_colours(units, shapes.colours, idx, name)
         ax.scatter(xs, ys, s=14, c=colours, edgecolors=INK, linewidths=0.5, zorder=3)
         page.text(
             x,
@@ -473,7 +597,7 @@ def _draw_insets(page: _Page, snap: Snapshot, shapes: MapShapes, x, bottom, widt
 def _draw_legend(page: _Page, snap: Snapshot, x: float, top: float, width: float) -> float:
     """Class swatches with their ranges and the no-data class; returns the y below it."""
     chars = max(18, int(width * 11))
-    title = _wrap(snap.legend_title.split("\n")[0], chars) + "\n" + snap.legend_title.split("\n")[1]
+    title = "\n".join(_wrap(line, chars) for line in snap.legend_title.split("\n"))
     page.text(x, top, title, fontsize=9.5, fontweight="bold", color=INK, va="top", linespacing=1.3)
     y = top - 0.2 * (title.count("\n") + 1) - 0.15
     rows = [

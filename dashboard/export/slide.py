@@ -10,7 +10,6 @@ import io
 
 from dashboard.export.render import ExportError
 from dashboard.export.snapshot import Snapshot
-from dashboard.figures import previous_period_label
 
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
 # Arial is on every office PC and covers Vietnamese; LibreOffice substitutes Liberation Sans.
@@ -75,7 +74,6 @@ def slide_bytes(snap: Snapshot, picture_png: bytes) -> bytes:
     slide.shapes.add_picture(io.BytesIO(picture_png), Inches(0.3), Inches(1.55), Inches(8.2))
 
     paras = [("Số liệu chính", 16, True, "1d2733")]
-    before = f"so với kỳ trước ({previous_period_label(snap.view)})"
     for card in snap.cards:
         paras.append((card.label, 12, False, "55606e"))
         paras.append((card.value, 19, True, "1d2733"))
@@ -85,7 +83,7 @@ def slide_bytes(snap: Snapshot, picture_png: bytes) -> bytes:
                 if card.delta.startswith("+")
                 else ("b42318" if card.delta.startswith("−") else "55606e")
             )
-            paras.append((f"{card.delta} {before}", 11, False, colour))
+            paras.append((f"{card.delta} {card.versus}", 11, False, colour))
     _text(slide, 8.75, 1.6, 4.3, 5.6, paras, Inches, Pt)
     out = io.BytesIO()
     prs.save(out)

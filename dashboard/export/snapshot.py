@@ -9,21 +9,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from dashboard.figures import Card, cards, previous_totals
+from dashboard.figures import Card, panel_cards
 from dashboard.format import fmt_int
-from dashboard.map_view import class_labels
+from dashboard.map_view import class_labels, legend_title
 from dashboard.notes import data_notes
-from geodata.categories import view_classes
+from dashboard.panels import panels_for
 from geodata.classify import SCHEMES, Classes
+from geodata.compare import change_label
 from geodata.display_docs import DisplayLayers, display_layers
-from geodata.query import ViewResult, has_demo_data, query_view
+from geodata.query import ViewResult, has_demo_data
 from geodata.schema import LEVEL_LABELS_VI
+from geodata.trend import Trend, unit_trend
 from geodata.view import MapView
 
 
 @dataclass(frozen=True)
+class MapShot:
+    """One map of an export: its caption (the period, for a comparison), numbers and
+    classes (a comparison's two maps share the breaks)."""
+
+    caption: str
+    result: ViewResult
+    classes: Classes
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    """One view, ready to draw: numbers, classes, words and display geometry."""
+    """One view, ready to draw: numbers, classes, words and display geometry.
+
+    `result` and `classes` are those of the map that carries the legend (the view's
+    period, or the change); `maps` lists every map drawn, left to right."""
 
     result: ViewResult
     classes: Classes
@@ -36,10 +51,13 @@ class Snapshot:
     source: tuple[str, ...]
     notes: tuple[str, ...]  # approximate boundaries / demo data warnings
     exported_at: datetime
+    maps: tuple[MapShot, ...] = ()
+    trend: Trend | None = None  # the selected unit's years, drawn under the map
+    view_spec: MapView | None = None  # the whole view (with its comparison)
 
     @property
     def view(self) -> MapView:
-        return self.result.view
+        return self.view_spec or self.result.view
 
     @property
     def stamp(self) -> str:
@@ -52,8 +70,9 @@ def file_stem(view: MapView) -> str:
     return f"ban-do_{view.metric}_{area}_{view.level}_{view.year_from}-{view.year_to}"
 
 
-def filters_in_words(result: ViewResult) -> tuple[str, ...]:
-    """The view's filters as two short Vietnamese lines."""
+def filters_in_words(result: ViewResult, panels=None) -> tuple[str, ...]:
+    """The view's filters as two short Vietnamese lines (a comparison's notes on
+    carried figures are in the footer)."""
     v = result.view
     metric = v.metric_info
     if metric.kind == "models":
@@ -72,39 +91,63 @@ def filters_in_words(result: ViewResult) -> tuple[str, ...]:
 
 
 def build_snapshot(store, view: MapView, now: datetime | None = None) -> Snapshot:
-    """Compute a view for export.
+    """Compute a view for export: the page's panels (one map, two periods, or the
+    change), figures and, for a selected unit, its trend.
 
     Raises
     ------
     ViewError
         When the view cannot be shown (same checks as the page), before anything is drawn.
     """
-    result = query_view(store, view)
+    panels = panels_for(store, view)
+    main = panels.main
+    legend_map = panels.maps[-1]
+    result, classes = legend_map.result, legend_map.classes
     metric = view.metric_info
-    classes = view_classes(result)
-    area = None if not view.area else {"code": view.area, "level": result.area_level}
-    layers = display_layers(store, result.version.version, view.level, area)
+    area = None if not view.area else {"code": view.area, "level": main.area_level}
+    layers = display_layers(store, main.version.version, view.level, area)
     demo = has_demo_data(store)
-    notes = data_notes(result.approximate, demo)
+    notes = data_notes(main.approximate, demo)
     data_source = (
         "có dữ liệu mẫu dựng sẵn của ứng dụng"
         if demo
         else "sổ theo dõi mô hình và trạng thái xã đã nhập vào kho"
     )
     unit = "%" if metric.unit == "%" else metric.unit
+    base = view.base_view().period_label
+    if view.compare == "change":
+        title = f"{change_label(view)} — {main.area_name}"
+        legend = f"{legend_title(metric, change=True)}\n({base} → {view.period_label})"
+    elif view.compare == "side":
+        title = f"{metric.label} — {main.area_name}, {base} và {view.period_label}"
+        legend = f"{metric.label}\n({unit}; chung cho {base} và {view.period_label})"
+    else:
+        title = f"{metric.label} — {main.area_name}, {view.period_label}"
+        legend = f"{metric.label}\n({unit}, {view.period_label})"
+    trend = (
+        unit_trend(store, view, main.version.version, main.area_level, main.area_name)
+        if view.area and main.area_level
+        else None
+    )
     return Snapshot(
         result=result,
         classes=classes,
         labels=tuple(class_labels(classes, metric)),
-        cards=tuple(cards(result, previous_totals(store, result))),
+        cards=tuple(panel_cards(store, panels)),
         layers=layers,
-        title=f"{metric.label} — {result.area_name}, {view.period_label}",
-        subtitle=filters_in_words(result),
-        legend_title=f"{metric.label}\n({unit}, {view.period_label})",
+        title=title,
+        subtitle=filters_in_words(main, panels),
+        legend_title=legend,
         source=(
             f"Nguồn số liệu: {data_source} (kho {store.path.name}).",
-            f"Nguồn ranh giới ({result.version.version}): {result.version.source}",
+            f"Nguồn ranh giới ({main.version.version}): {main.version.source}",
         ),
         notes=notes,
         exported_at=(now or datetime.now()).replace(microsecond=0),
+        maps=tuple(
+            MapShot(p.title.capitalize() if len(panels.maps) > 1 else "", p.result, p.classes)
+            for p in panels.maps
+        ),
+        trend=trend,
+        view_spec=view,
     )
