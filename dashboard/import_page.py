@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard.format import fmt_int
 from dashboard.import_boundaries import render_boundary_import
 from dashboard.import_review import ALIASES_SAVED, render_review, show_saved_aliases
+from dashboard.page_style import uploader_css
 from dashboard.page_words import for_page, frame_for_page
 from dashboard.safe_text import md, md_frame
 from geodata.errors import AnttError
@@ -70,6 +71,7 @@ def render_import(store: GpkgStore) -> None:
     types, help_text = FILE_TYPES[kind]
     # a new key after each stored import gives an empty uploader (popping the key does not)
     file_key = f"imp_file_{kind}_{st.session_state.get(UPLOADS, 0)}"
+    st.html(uploader_css(types, int(st.get_option("server.maxUploadSize"))))
     upload = st.file_uploader("Chọn tệp", type=types, key=file_key, help=help_text)
     if done := st.session_state.pop(DONE, None):
         st.success(md(done), icon=":material/check_circle:")

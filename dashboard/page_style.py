@@ -22,3 +22,22 @@ iframe[title="streamlit_folium.st_folium"] {
 .antt-card .antt-card-value { font-size: 1.2rem !important; }
 </style>
 """
+
+
+def uploader_css(types: list[str], limit_mb: int) -> str:
+    """Vietnamese words for the file uploader, whose own "Upload" and "… MB per file"
+    Streamlit does not let an app translate: its text is hidden and ours drawn in its
+    place (CSS `content`; the types and the limit are ours, never user data)."""
+    kinds = ", ".join(t.upper() for t in types)
+    return f"""
+<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{
+  font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: "Chọn tệp"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "Kéo thả tệp vào đây hoặc bấm “Chọn tệp” · tối đa {limit_mb} MB mỗi tệp · {kinds}";
+  font-size: 0.85rem; }}
+</style>
+"""

@@ -65,8 +65,8 @@ def draw_trend(trend: Trend, fig: Figure, rect=(0, 0, 1, 1), years=None, fontsiz
                     color=colour,
                     label=name,
                 )
-            for y0, y1 in years or ():
-                ax.axvspan(y0 - 0.4, y1 + 0.4, color="#fde7a9", zorder=0)
+            for first, last in years or ():
+                ax.axvspan(first - 0.4, last + 0.4, color="#fde7a9", zorder=0)
             ax.yaxis.set_major_formatter(fmt)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=7 if n == 1 else 4))
             ax.tick_params(labelsize=fontsize - 1)

@@ -18,7 +18,7 @@ MAP_BACKGROUND = "#eef3f7"  # the web map's sea/background (and the insets' sea 
 # the palest class is taken this far into a ramp: from 0.22, the lowest class of
 # "Purples" was 8 ΔE from the map's background, invisible on a projector; from here
 # every class is at least 20 ΔE from the background, white paper and the no-data grey
-RAMP_START = 0.38
+RAMP_START = 0.4
 
 # Single-hue sequential ColorBrewer ramps are readable with every common colour-vision
 # deficiency; each metric family gets its own hue so maps are not confused in a deck.

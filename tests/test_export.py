@@ -111,7 +111,7 @@ def test_map_colours_are_the_page_classes(store, hoa_binh):
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     img = np.asarray(canvas.buffer_rgba())[..., :3]
-    ax = fig.axes[0]
+    ax = next(a for a in fig.axes if a.get_label() == "map")
     to_m = Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True)
     checked = 0
     for code, geom in zip(hoa_binh.layers.units.code, hoa_binh.layers.units.geometry, strict=True):
@@ -169,16 +169,43 @@ def test_pptx_with_every_model_type_chosen(store, tmp_path):
     assert all(t in _nfc(text) for t in types)
 
 
-def test_national_view_has_both_archipelagos_and_a_province_view_none(national, hoa_binh):
+def test_national_view_draws_both_archipelagos_where_they_are(national, hoa_binh):
+    """A national map shows Hoàng Sa and Trường Sa at their true place and scale (as
+    the web map does), not in insets larger than the mainland; a province view has none."""
     shapes = render.map_shapes(national)
-    assert set(shapes.archipelagos) == {"Hoàng Sa", "Trường Sa"}
-    assert render.map_shapes(hoa_binh).archipelagos == {}
-    text = _nfc(pypdf.PdfReader(io.BytesIO(export_bytes(national, "pdf"))).pages[0].extract_text())
-    assert "Quần đảo Hoàng Sa (Đà Nẵng)" in text and "Quần đảo Trường Sa (Khánh Hòa)" in text
-    # the mainland frame leaves the islands to the insets (east of 110.5°E)
-    _, miny, maxx, maxy = shapes.mainland_bounds
+    assert shapes.archipelagos == {}  # no insets
+    labels = [t for _, _, t in shapes.island_labels]
+    assert labels == ["Quần đảo Hoàng Sa\n(Đà Nẵng)", "Quần đảo Trường Sa\n(Khánh Hòa)"]
     to_deg = Transformer.from_crs(EQUAL_AREA_CRS, "EPSG:4326", always_xy=True)
-    assert max(to_deg.transform(maxx, y)[0] for y in (miny, maxy)) < 110.6
+    lons = [to_deg.transform(x, y)[0] for x, y, _ in shapes.islands]
+    assert min(lons) > 111 and max(lons) > 114.5  # Trường Sa's easternmost islands
+    # the frame reaches the easternmost islands
+    _, miny, maxx, maxy = shapes.mainland_bounds
+    assert max(to_deg.transform(maxx, y)[0] for y in (miny, maxy)) > 114.5
+    hb = render.map_shapes(hoa_binh)
+    assert hb.archipelagos == {} and hb.islands == ()
+    text = _nfc(pypdf.PdfReader(io.BytesIO(export_bytes(national, "pdf"))).pages[0].extract_text())
+    assert "Quần đảo Hoàng Sa" in text and "Quần đảo Trường Sa" in text
+
+
+def test_national_commune_export_legend_and_scale_bar(store):
+    """Reported: legend rows "0,00 – 0,00" and "12,43 – 172.727,90", the scale bar's box
+    over Cà Mau. The densest class ends below 1,000 (tiny approximate cells carry no
+    density), no row repeats one number as a range, and the scale bar's box covers no unit."""
+    from matplotlib.patches import Rectangle
+
+    snap = build_snapshot(store, MapView("model_density", "commune", 2024, 2024))
+    for label in snap.labels:
+        parts = label.split(" – ")
+        assert len(parts) == 1 or parts[0] != parts[1], label
+    assert snap.classes.breaks[-1] < 1000
+    fig = render.draw(snap)
+    ax = next(a for a in fig.axes if a.get_label() == "map")
+    boxes = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_alpha() == 0.8]
+    assert len(boxes) == 1
+    x, y = boxes[0].get_xy()
+    box = shapely.box(x, y, x + boxes[0].get_width(), y + boxes[0].get_height())
+    assert render.map_shapes(snap).land_in(box) == 0
 
 
 def test_scale_bar_length_is_true_on_the_ground():
@@ -333,17 +360,27 @@ def test_batch_refuses_what_it_cannot_do(store, tmp_path):
         export_batch(store, view, "province", not_a_folder, jobs=jobs[:1])
 
 
-def test_no_data_units_are_grey(store):
-    """Communes that never were hotspots have no transition share: grey, the no-data class."""
+def test_commune_transition_is_drawn_in_categories(store):
+    """At commune level a transition share is 0 % or 100 %: drawn as "Đã chuyển hóa",
+    "Còn trọng điểm", "Không phải trọng điểm" with their own colours; grey only for
+    a commune without status."""
     snap = build_snapshot(store, MapView("transitioned_share", "commune", 2020, 2020, (), "17"))
     shapes = render.map_shapes(snap)
     assert len(shapes.colours) == len(snap.result.rows) == 151
-    values = snap.result.rows.set_index("code")["value"]
-    grey = 0
-    for code, colour in zip(snap.layers.units.code, shapes.colours, strict=True):
-        assert (colour == NO_DATA_COLOUR) == bool(np.isnan(values[code]))
-        grey += colour == NO_DATA_COLOUR
-    assert 0 < grey < 151
+    assert snap.labels == ("Đã chuyển hóa", "Còn trọng điểm", "Không phải trọng điểm")
+    rows = snap.result.rows.set_index("code")
+    colour_of = dict(zip(snap.layers.units.code, shapes.colours, strict=True))
+    done, still, never = snap.classes.colours
+    for code, r in rows.iterrows():
+        want = (
+            NO_DATA_COLOUR
+            if np.isnan(r["hotspot_count"])
+            else (
+                never if r["hotspot_count"] == 0 else (done if r["transitioned_count"] else still)
+            )
+        )
+        assert colour_of[code] == want, code
+    assert sum(c == done for c in colour_of.values()) == 25  # seed 004
 
 
 def test_snapshot_file_names_are_safe(store):

@@ -497,6 +497,7 @@ def _draw_map(
     map_w = min(box_w - (inset_w + 0.25 if inset_w else 0.0), aspect * box_h * 1.08)
     map_w = max(map_w, 2.0)
     ax = page.axes(x0, bottom, map_w, box_h)
+    ax.set_label("map")  # tests and callers tell it from the trend's and the insets' axes
     xlim, ylim = _fit_limits(shapes.mainland_bounds, map_w, box_h)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
