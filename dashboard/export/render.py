@@ -528,7 +528,7 @@ def _draw_map(
     if shapes.islands:
         xs, ys, cols = zip(*shapes.islands, strict=True)
         ax.scatter(xs, ys, s=9, c=list(cols), edgecolors=INK, linewidths=0.4, zorder=3)
-        for x, y, text in shapes.island_labels:
+        for x, y, text in shapes.island_labels:  # in the sea: no halo, so PDF text stays text
             ax.text(
                 x,
                 y,
@@ -540,7 +540,6 @@ def _draw_map(
                 color="#1f4e79",
                 zorder=4,
                 linespacing=1.1,
-                path_effects=[patheffects.withStroke(linewidth=2, foreground="white")],
             )
     draw_scale_bar(ax, map_w, shapes)
     draw_north_arrow(ax, map_w, shapes)
