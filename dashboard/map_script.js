@@ -154,6 +154,12 @@
   var SHORT = /^(Tỉnh|Thành phố|Huyện|Quận|Thị xã|Thị trấn|Xã|Phường|Đặc khu)\s+/;
   // Names that would overlap another are left out (larger units first), and the
   // choice is made again at every zoom: a legible map, never a carpet of text.
+  var measure = document.createElement("canvas").getContext("2d");
+  function textWidth(text) {
+    measure.font = getComputedStyle(map.getContainer()).fontFamily
+      ? "11px " + getComputedStyle(map.getContainer()).fontFamily : "11px sans-serif";
+    return measure.measureText(text).width;
+  }
   function drawLabels(on) {
     A.labelsOn = !!on;
     if (A.labelLayer) { A.labelLayer.remove(); A.labelLayer = null; }
@@ -170,7 +176,7 @@
     items.forEach(function (it) {
       var name = String(it.layer.options.name).replace(SHORT, "");
       var at = it.layer.getCenter(), pt = map.latLngToContainerPoint(at);
-      var w = name.length * 6.4 + 6, h = 15;
+      var w = textWidth(name) + 6, h = 16;  // the halo and a little air around it
       var box = [pt.x - w / 2, pt.y - h / 2, pt.x + w / 2, pt.y + h / 2];
       if (box[2] < 0 || box[3] < 0 || box[0] > size.x || box[1] > size.y) return;
       for (var i = 0; i < placed.length; i++) {
@@ -202,7 +208,8 @@
     } catch (err) { /* no parent */ }
     return out;
   }
-  map.on("move", function () {
+  // "moveend" too: the last step of a drag's inertia comes after its last "move"
+  map.on("move moveend", function () {
     if (A.syncing) return;
     var c = map.getCenter(), z = map.getZoom();
     peers().forEach(function (p) {

@@ -137,12 +137,15 @@ def wait_idle(page, timeout: float = 60) -> None:
     )
 
 
-def pick_option(page, combobox: str, option: str, tries: int = 3) -> None:
-    """Open a selectbox and click one of its options, as a person does. A rerun that
-    lands between the two (the page redraws) closes the list: open it again."""
+def pick_option(page, combobox: str, option: str, tries: int = 3, typed: str = "") -> None:
+    """Open a selectbox and click one of its options, as a person does (typing `typed`
+    first to filter a long list). A rerun that lands between the two (the page
+    redraws) closes the list: open it again."""
     for attempt in range(tries):
         wait_idle(page)
         page.get_by_role("combobox", name=combobox).click()
+        if typed:
+            page.keyboard.type(typed)
         item = page.get_by_role("option", name=option)
         try:
             item.wait_for(state="visible", timeout=5_000)
