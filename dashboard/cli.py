@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from dashboard.cli_import import cmd_import, cmd_import_boundaries
 from dashboard.cli_words import use_vietnamese
 from geodata.errors import AnttError
@@ -257,34 +259,33 @@ def view_from_args(args):
 
 
 def _cmd_query(args) -> int:
+    """One row per unit, as the page's ranking: Vietnamese headers, communes named with
+    their district and province; `--csv` as the page's CSV (Excel set to Vietnamese)."""
+    from dashboard.format import fmt_decimal, fmt_int
+    from dashboard.tables import ranking, to_csv_bytes
     from geodata.query import query_view
     from geodata.store import GpkgStore
 
     store = GpkgStore.open(args.store)
     result = query_view(store, view_from_args(args))
-    cols = [
-        "code",
-        "name",
-        "value",
-        "n_communes",
-        "model_count",
-        "model_units",
-        "certified_count",
-        "certified_share",
-        "hotspot_count",
-        "transitioned_count",
-    ]
-    out = result.rows[cols]
+    table = ranking(result, store.units(result.version.version))
     if args.csv:
-        safe_frame(out).to_csv(sys.stdout, index=False)
-    else:
-        print(
-            f"{result.view.metric_info.label} — {result.area_name} — {result.view.period_label} "
-            f"({result.version.version})"
-        )
-        print(out.to_string(index=False))
-        for note in result.notes:
-            print(f"Ghi chú: {note}")
+        sys.stdout.buffer.write(to_csv_bytes(table))
+        sys.stdout.flush()
+        return 0
+    print(
+        f"{result.view.metric_info.label} — {result.area_name} — {result.view.period_label} "
+        f"({result.version.version})"
+    )
+    shown = table.copy()
+    for col in shown.columns:
+        values = shown[col]
+        if pd.api.types.is_numeric_dtype(values):
+            whole = (values.dropna() % 1 == 0).all()
+            shown[col] = values.map(lambda v, w=whole: fmt_int(v) if w else fmt_decimal(v, 2))
+    print(shown.to_string(index=False))
+    for note in result.notes:
+        print(f"Ghi chú: {note}")
     return 0
 
 

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from dashboard.format import fmt_int
 from dashboard.import_review import ALIASES_SAVED, render_review, show_saved_aliases
-from dashboard.page_words import BOUNDARY_FIELDS, for_page
+from dashboard.page_words import BOUNDARY_FIELDS, blank_missing, for_page
 from dashboard.safe_text import md
 from geodata.boundary_update import outline_summary, replace_geometries
 from geodata.errors import AnttError
@@ -196,11 +196,11 @@ def _report(check: BoundaryCheck, file_name: str, preview: bytes | None) -> None
         )
     if check.review:
         st.subheader("Cần chọn đơn vị")
-        st.dataframe(review_table(check), hide_index=True, width="stretch")
+        st.dataframe(blank_missing(review_table(check)), hide_index=True, width="stretch")
     if len(check.report):
         st.subheader("Kết quả kiểm tra")
         table = check.report[["Mức", *[c for c in check.report.columns if c != "Mức"]]]
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(blank_missing(table), hide_index=True, width="stretch")
     else:
         st.success("Không phát hiện vấn đề nào trong tệp.", icon=":material/check_circle:")
     st.download_button(

@@ -14,8 +14,8 @@ import streamlit as st
 from dashboard.format import fmt_int
 from dashboard.import_boundaries import render_boundary_import
 from dashboard.import_review import ALIASES_SAVED, render_review, show_saved_aliases
-from dashboard.page_style import uploader_css
-from dashboard.page_words import for_page, frame_for_page
+from dashboard.page_style import TABLE_CSS, uploader_css
+from dashboard.page_words import blank_missing, for_page, frame_for_page
 from dashboard.safe_text import md, md_frame
 from geodata.errors import AnttError
 from geodata.imports import apply_import
@@ -71,7 +71,7 @@ def render_import(store: GpkgStore) -> None:
     types, help_text = FILE_TYPES[kind]
     # a new key after each stored import gives an empty uploader (popping the key does not)
     file_key = f"imp_file_{kind}_{st.session_state.get(UPLOADS, 0)}"
-    st.html(uploader_css(types, int(st.get_option("server.maxUploadSize"))))
+    st.html(uploader_css(types, int(st.get_option("server.maxUploadSize"))) + TABLE_CSS)
     upload = st.file_uploader("Chọn tệp", type=types, key=file_key, help=help_text)
     if done := st.session_state.pop(DONE, None):
         st.success(md(done), icon=":material/check_circle:")
@@ -140,7 +140,7 @@ def render_import(store: GpkgStore) -> None:
         if len(rejected) <= 100:  # a plain table: every reason readable at once
             st.table(md_frame(rejected.set_index(["Trang tính", "Dòng"])))
         else:
-            st.dataframe(rejected, hide_index=True, width="stretch")
+            st.dataframe(blank_missing(rejected), hide_index=True, width="stretch")
         st.download_button(
             "Tải báo cáo dòng bị loại (XLSX)",
             report_xlsx(check),
@@ -152,7 +152,7 @@ def render_import(store: GpkgStore) -> None:
         render_review(store, check.review)
     if n_ok:
         st.subheader("Xem trước các dòng hợp lệ")
-        st.dataframe(check.preview.head(200), hide_index=True, width="stretch")
+        st.dataframe(blank_missing(check.preview.head(200)), hide_index=True, width="stretch")
 
     demo = int(store.table(TABLE_OF[kind], columns=("is_demo",))["is_demo"].astype(bool).sum())
     if demo:
@@ -210,4 +210,4 @@ def _history(store: GpkgStore) -> None:
     table = past.sort_values("imported_at", ascending=False)[list(cols)].rename(columns=cols)
     table["Thời gian"] = pd.to_datetime(table["Thời gian"]).dt.strftime("%d/%m/%Y %H:%M")
     table["Loại"] = table["Loại"].map(lambda k: HISTORY_KINDS.get(k, k))
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(blank_missing(table), hide_index=True, width="stretch")

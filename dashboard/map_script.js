@@ -46,6 +46,29 @@
   // frame (`.leaflet-container` in map_view.CSS; streamlit-folium sets a fixed pixel
   // height on it); Leaflet follows the frame's size from here on by itself.
   map.invalidateSize({pan: false});
+  // …and the frame reaches down to the window's bottom edge from wherever it starts
+  // (a message above the map moves it down): set here, where its top is known
+  function fitWindow() {
+    try {
+      var fe = window.frameElement, win = window.parent;
+      if (!fe || !win) return;
+      var top = fe.getBoundingClientRect().top + win.scrollY;
+      var h = Math.max(380, Math.round(win.innerHeight - top - 44));
+      if (fe.style.height === h + "px") return;
+      fe.style.setProperty("height", h + "px", "important");
+      // a map nobody has moved yet shows its whole area again at the new size
+      var A = window.antt || {};
+      if (!A.touched && A.bounds) {
+        map.invalidateSize({pan: false});
+        map.fitBounds(A.bounds, {animate: false});
+      }
+    } catch (err) { /* not inside the page */ }
+  }
+  ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (ev) {
+    map.getContainer().addEventListener(ev, function () { (window.antt || {}).touched = true; });
+  });
+  fitWindow();
+  setInterval(fitWindow, 400);
   var A = window.antt = window.antt || {};
   A.map = map;
   A.units = null; A.outlines = null; A.values = null; A.loadedAt = null;  // a new base map

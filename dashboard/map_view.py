@@ -174,6 +174,7 @@ def base_map(
         "unitWeight": base.border_weight,
         "clusterJs": CLUSTER_JS[0][1],
         "clusterCss": [url for _name, url in CLUSTER_CSS],
+        "bounds": [list(base.bounds[0]), list(base.bounds[1])],
     }
     js = (
         "window.antt = window.antt || {}; Object.assign(window.antt, "

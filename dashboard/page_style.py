@@ -41,3 +41,12 @@ def uploader_css(types: list[str], limit_mb: int) -> str:
   font-size: 0.85rem; }}
 </style>
 """
+
+
+# st.dataframe's toolbar (search, download, full screen) speaks English and its CSV is
+# not the one Excel set to Vietnamese reads: hidden; every table has our own download
+TABLE_CSS = """
+<style>
+[data-testid="stElementToolbar"] { display: none !important; }
+</style>
+"""

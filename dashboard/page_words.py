@@ -46,3 +46,12 @@ def frame_for_page(frame: pd.DataFrame, column: str, fields=REGISTRY_FIELDS) -> 
     if column not in frame.columns or frame.empty:
         return frame
     return frame.assign(**{column: frame[column].map(lambda v: for_page(v, fields))})
+
+
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for `st.dataframe` with empty cells instead of its English "None"."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].isna().any():
+            out[col] = out[col].astype(object).where(out[col].notna(), "")
+    return out

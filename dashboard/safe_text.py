@@ -85,6 +85,16 @@ def md_frame(df):
     return out
 
 
+def _missing(value: object) -> bool:
+    """None, NaN, pandas' NA or NaT: shown as "–", never as "None" or "<NA>"."""
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # not a scalar
+        return False
+
+
 def html_table(df, right: frozenset[str] = frozenset(), css_class: str = "antt-table") -> str:
     """A frame as one HTML table for `st.html`, every header and cell escaped.
 
@@ -93,7 +103,7 @@ def html_table(df, right: frozenset[str] = frozenset(), css_class: str = "antt-t
 
     def cell(tag: str, col: str, value: object) -> str:
         align = ' class="n"' if col in right else ""
-        text = "–" if value is None or (isinstance(value, float) and value != value) else value
+        text = "–" if _missing(value) else value
         return f"<{tag}{align}>{html.escape(str(text))}</{tag}>"
 
     head = "".join(cell("th", c, c) for c in df.columns)

@@ -7,6 +7,8 @@ commune level the share metrics are drawn as categories with their own words.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from geodata.classify import Classes, classify, palette_for, shared_classes
@@ -60,7 +62,27 @@ def view_classes(result) -> Classes:
     if cats is not None:
         return cats
     v = result.view
-    return classify(result.rows["value"], v.scheme, v.k, palette_for(v.metric))
+    return _density_words(
+        result, classify(result.rows["value"], v.scheme, v.k, palette_for(v.metric))
+    )
+
+
+def _density_words(result, classes: Classes) -> Classes:
+    """A density map says why some units are blank: approximate cells too small to
+    carry a density are drawn as no data, and the legend names them."""
+    rows = result.rows
+    if (
+        result.view.metric == "model_density"
+        and "density_too_small" in rows
+        and rows["density_too_small"].any()
+    ):
+        from geodata.query import MIN_APPROX_DENSITY_AREA_KM2
+
+        return replace(
+            classes,
+            no_data_label=f"Không có số liệu, hoặc ranh giới xấp xỉ dưới {MIN_APPROX_DENSITY_AREA_KM2:g} km²",
+        )
+    return classes
 
 
 def paired_classes(earlier, later) -> tuple[Classes, Classes]:
@@ -69,6 +91,7 @@ def paired_classes(earlier, later) -> tuple[Classes, Classes]:
     if a is not None and b is not None:
         return a, b
     v = later.view
-    return shared_classes(
+    a, b = shared_classes(
         earlier.rows["value"], later.rows["value"], v.scheme, v.k, palette_for(v.metric)
     )
+    return _density_words(earlier, a), _density_words(later, b)

@@ -148,5 +148,9 @@ def test_cli_unwritable_output_leaves_nothing(tmp_path):
 def test_cli_query_prints_the_hoa_binh_figures(store):
     r = _cli("query", "--store", str(store.path), "--year", "2020", "--area", "17", "--csv")
     assert r.returncode == 0, r.stderr
-    df = pd.read_csv(__import__("io").StringIO(r.stdout))
-    assert df["model_count"].sum() == 112 and df["certified_count"].sum() == 123
+    # the page's CSV: Vietnamese headers, ';' between fields, ',' before decimals
+    df = pd.read_csv(__import__("io").StringIO(r.stdout), sep=";", decimal=",")
+    assert df["Số mô hình"].sum() == 112 and df["Xã đạt chuẩn ANTT"].sum() == 123
+    assert df["Tỷ lệ đạt chuẩn (%)"].dtype == float
+    r = _cli("query", "--store", str(store.path), "--year", "2020", "--area", "17")
+    assert "Tên đơn vị" in r.stdout and "Hòa Bình" in r.stdout and "112" in r.stdout
