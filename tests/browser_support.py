@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+SIZES = {"1920": (1920, 1080), "1366": (1366, 768)}  # the meeting room's two screens
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -269,3 +270,23 @@ def offline_page(browser, width: int, height: int, shot: str):
     finally:
         ctx.close()
     assert guard.blocked == [], f"requests to other hosts: {guard.blocked[:5]}"
+
+
+def href(page) -> str:
+    """The page's address now (`page.url` lags behind pushState)."""
+    return page.evaluate("() => location.href")
+
+
+def click_unit(page, frame, code: str) -> None:
+    """Move the pointer onto unit `code` of the map in `frame` and click it, as a hand
+    does (the tooltip is bound on the way in)."""
+    x, y = frame.evaluate(
+        """(code) => { const l = window.antt.units.getLayers().find(x => x.options.code === code);
+                   const p = window.antt.map.latLngToContainerPoint(l.getBounds().getCenter());
+                   return [p.x, p.y]; }""",
+        code,
+    )
+    box = frame.frame_element().bounding_box()
+    page.mouse.move(box["x"] + x - 2, box["y"] + y, steps=3)
+    page.mouse.move(box["x"] + x, box["y"] + y, steps=3)
+    page.mouse.click(box["x"] + x, box["y"] + y)

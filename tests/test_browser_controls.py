@@ -7,11 +7,19 @@ import pytest
 
 from geodata.query import active_models
 from geodata.view import MapView
-from tests.browser_support import ARTIFACTS, map_frame, offline_page, serving, wait_for, wait_idle
+from tests.browser_support import (
+    ARTIFACTS,
+    SIZES,
+    click_unit,
+    href,
+    map_frame,
+    offline_page,
+    serving,
+    wait_for,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
-
-SIZES = {"1920": (1920, 1080), "1366": (1366, 768)}
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +32,6 @@ def server(demo_build, tmp_path_factory):
 def page(browser, request):
     with offline_page(browser, *SIZES[request.param], request.node.name) as pg:
         yield pg
-
-
-def href(page) -> str:
-    return page.evaluate("() => location.href")  # page.url lags pushState
 
 
 def legend(frame) -> str:
@@ -108,19 +112,6 @@ def test_model_points_switch_shows_and_hides_the_points(server, store, page):
     assert frame.locator(".marker-cluster").count() == 0
 
 
-def _click_unit(page, frame, code: str) -> None:
-    x, y = frame.evaluate(
-        """(code) => { const l = window.antt.units.getLayers().find(x => x.options.code === code);
-                   const p = window.antt.map.latLngToContainerPoint(l.getBounds().getCenter());
-                   return [p.x, p.y]; }""",
-        code,
-    )
-    box = frame.frame_element().bounding_box()
-    page.mouse.move(box["x"] + x - 2, box["y"] + y, steps=3)
-    page.mouse.move(box["x"] + x, box["y"] + y, steps=3)
-    page.mouse.click(box["x"] + x, box["y"] + y)
-
-
 def test_back_to_the_country_after_drilling_by_clicks(server, page):
     """Reported: after drilling by clicks on the map, "Về toàn quốc" changed the URL
     but the map and the cards stayed on the area, three times in four."""
@@ -129,7 +120,7 @@ def test_back_to_the_country_after_drilling_by_clicks(server, page):
         frame, key = map_frame(page)
         wait_for(lambda f=frame: units_shown(f) == 63, what="63 provinces")
         wait_idle(page)
-        _click_unit(page, frame, "17")
+        click_unit(page, frame, "17")
         wait_for(lambda: "area=17" in href(page), what=f"area=17 in the URL (round {_round + 1})")
         frame, key = map_frame(page, not_key=key)
         wait_for(lambda f=frame: units_shown(f) == 10, what="the 10 districts of Hòa Bình")

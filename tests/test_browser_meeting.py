@@ -10,6 +10,9 @@ import pytest
 
 from tests.browser_support import (
     ARTIFACTS,
+    SIZES,
+    click_unit,
+    href,
     map_frame,
     offline_page,
     pick_option,
@@ -19,8 +22,6 @@ from tests.browser_support import (
 )
 
 pytestmark = pytest.mark.browser
-
-SIZES = {"1920": (1920, 1080), "1366": (1366, 768)}
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +34,6 @@ def server(demo_build, tmp_path_factory):
 def page(browser, request):
     with offline_page(browser, *SIZES[request.param], request.node.name) as pg:
         yield pg
-
-
-def href(page) -> str:
-    return page.evaluate("() => location.href")
 
 
 def maps(page) -> list:
@@ -147,19 +144,6 @@ def test_two_periods_side_by_side_move_together_then_the_change_map(server, page
     wait_for(lambda: len(maps(page)) == 2, what="two maps again")
 
 
-def _click_unit(page, frame, code: str) -> None:
-    x, y = frame.evaluate(
-        """(code) => { const l = window.antt.units.getLayers().find(x => x.options.code === code);
-                   const p = window.antt.map.latLngToContainerPoint(l.getBounds().getCenter());
-                   return [p.x, p.y]; }""",
-        code,
-    )
-    box = frame.frame_element().bounding_box()
-    page.mouse.move(box["x"] + x - 2, box["y"] + y, steps=3)
-    page.mouse.move(box["x"] + x, box["y"] + y, steps=3)
-    page.mouse.click(box["x"] + x, box["y"] + y)
-
-
 def test_clicking_a_unit_shows_its_trend(server, page):
     page.goto(f"{server.url}/?from=2020&to=2020&metric=model_count")
     frame, _ = map_frame(page)
@@ -168,7 +152,7 @@ def test_clicking_a_unit_shows_its_trend(server, page):
         what="63 provinces",
     )
     wait_idle(page)
-    _click_unit(page, frame, "17")
+    click_unit(page, frame, "17")
     wait_for(lambda: "area=17" in href(page), what="area=17")
     heading = page.get_by_text("Diễn biến qua các năm: Tỉnh Hòa Bình")
     heading.wait_for(timeout=60_000)

@@ -22,7 +22,8 @@ from pyproj import Geod, Transformer
 from dashboard.cli import main
 from dashboard.export import render
 from dashboard.export.batch import batch_jobs, export_batch
-from dashboard.export.render import ExportError, draw, missing_glyphs, nice_length, north_angle
+from dashboard.export.furniture import nice_length, north_angle
+from dashboard.export.render import ExportError, draw, missing_glyphs
 from dashboard.export.snapshot import build_snapshot
 from dashboard.export.writers import export_bytes, write_export
 from dashboard.format import fmt_decimal, fmt_int

@@ -10,27 +10,31 @@ they get their own inset frames instead of shrinking the mainland to a strip.
 
 from __future__ import annotations
 
-import itertools
 import textwrap
 from dataclasses import dataclass
 
-import geopandas as gpd
 import matplotlib as mpl
 import numpy as np
-import shapely
 from matplotlib import font_manager, ft2font, patheffects
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrow, Rectangle
-from matplotlib.path import Path
-from pyproj import Transformer
+from matplotlib.patches import Rectangle
 
+from dashboard.export.furniture import INK, draw_north_arrow, draw_scale_bar, frame
+from dashboard.export.shapes import (
+    ARCHIPELAGO_OWNERS,
+    TO_METRES,
+    MapShapes,
+    archipelago_boxes,
+    island_colours,
+    map_shapes,
+    project,
+)
 from dashboard.export.snapshot import MapShot, Snapshot
 from dashboard.trend_chart import draw_trend, periods_shown
-from geodata.classify import NO_DATA_COLOUR
+from geodata.classify import MAP_BACKGROUND, NO_DATA_COLOUR
 from geodata.errors import AnttError
 from geodata.islands import ARCHIPELAGOS
-from geodata.schema import EQUAL_AREA_CRS, STORAGE_CRS
 
 # DejaVu Sans covers every Vietnamese letter; matplotlib ships it, so it is installed
 # with the project itself (and Debian's fonts-dejavu-core by .ci/run).
@@ -45,13 +49,8 @@ RC = {
     "text.parse_math": False,
     "text.usetex": False,
 }
-INK = "#1d2733"
 MUTED = "#55606e"
-SEA = "#eef3f7"
-OFFSHORE_LON = 110.5  # east of this meridian only Hoàng Sa and Trường Sa are Vietnamese
-ARCHIPELAGO_OWNERS = {"Hoàng Sa": "Đà Nẵng", "Trường Sa": "Khánh Hòa"}
-ARCHIPELAGO_PAD_DEG = 0.45
-MAX_LABELLED_UNITS = 40
+SEA = MAP_BACKGROUND  # the web map's sea, for the insets
 
 
 class ExportError(AnttError):
@@ -71,155 +70,6 @@ class Layout:
 
 A4_LANDSCAPE = Layout(297 / 25.4, 210 / 25.4, header=True, figures=True, side=3.3)
 SLIDE_PICTURE = Layout(8.2, 5.75, header=False, figures=False, side=2.45)
-
-_TO_METRES = Transformer.from_crs(STORAGE_CRS, EQUAL_AREA_CRS, always_xy=True)
-
-
-# ------------------------------------------------------------------ geometry
-
-
-def unit_paths(geoms: np.ndarray) -> list[Path]:
-    """One compound `Path` per geometry (holes kept: rings are oriented for nonzero fill)."""
-    polys, poly_owner = shapely.get_parts(geoms, return_index=True)
-    polys = shapely.orient_polygons(polys)
-    rings, ring_owner = shapely.get_rings(polys, return_index=True)
-    xy, coord_ring = shapely.get_coordinates(rings, return_index=True)
-    codes = np.full(len(xy), Path.LINETO, dtype=Path.code_type)
-    if len(xy):
-        starts = np.r_[0, np.flatnonzero(np.diff(coord_ring)) + 1]
-        codes[starts] = Path.MOVETO
-        codes[np.r_[starts[1:] - 1, len(xy) - 1]] = Path.CLOSEPOLY
-    owner = poly_owner[ring_owner[coord_ring]]
-    cuts = np.searchsorted(owner, np.arange(len(geoms) + 1))
-    return [Path(xy[a:b], codes[a:b]) for a, b in itertools.pairwise(cuts)]
-
-
-def _project(geoms) -> np.ndarray:
-    return gpd.GeoSeries(geoms, crs=STORAGE_CRS).to_crs(EQUAL_AREA_CRS).to_numpy()
-
-
-def _archipelago_boxes() -> dict[str, shapely.Polygon]:
-    boxes = {}
-    for name, islands in ARCHIPELAGOS.items():
-        lats = [i[1] for i in islands]
-        lons = [i[2] for i in islands]
-        p = ARCHIPELAGO_PAD_DEG
-        boxes[name] = shapely.box(min(lons) - p, min(lats) - p, max(lons) + p, max(lats) + p)
-    return boxes
-
-
-@dataclass(frozen=True)
-class MapShapes:
-    """What the map axes draw, projected to metres."""
-
-    paths: list[Path]
-    colours: list[str]
-    mainland_bounds: tuple[float, float, float, float]  # the frame's extent
-    outlines: list[Path]
-    label_points: list[tuple[float, float, str]]
-    archipelagos: dict[str, np.ndarray]  # name -> indexes of units drawn in an inset
-    land: np.ndarray  # projected geometries, to keep furniture off the units
-    land_tree: shapely.STRtree
-    # a national map draws the archipelagos where they are: island marks (x, y, colour)
-    # and one label per archipelago (x, y, text)
-    islands: tuple[tuple[float, float, str], ...] = ()
-    island_labels: tuple[tuple[float, float, str], ...] = ()
-
-    def land_in(self, box: shapely.Polygon) -> float:
-        """Area of the shown units inside `box` (m²)."""
-        hit = self.land[self.land_tree.query(box)]
-        return float(shapely.area(shapely.intersection(hit, box)).sum()) if len(hit) else 0.0
-
-
-def _island_colours(geoms: np.ndarray, colours: list[str], idx, name: str) -> list[str]:
-    """The colour of the unit each island of `name` lies in (no-data grey if none)."""
-    out = []
-    for _, lat, lon in ARCHIPELAGOS[name]:
-        p = shapely.buffer(shapely.Point(lon, lat), 0.05)
-        hit = [i for i in idx if shapely.intersects(geoms[i], p)]
-        out.append(colours[hit[0]] if hit else NO_DATA_COLOUR)
-    return out
-
-
-def map_shapes(snap: Snapshot, shot: MapShot | None = None) -> MapShapes:
-    """The shapes of one map of a snapshot (`shot`: which of its maps; the legend's by
-    default). A national map shows Hoàng Sa and Trường Sa at their true place and
-    scale, as the web map does; a smaller area that reaches them draws them in insets,
-    so the area is not shrunk to a strip."""
-    shot = shot or MapShot("", snap.result, snap.classes)
-    units = snap.layers.units
-    rows = shot.result.rows.set_index("code")
-    bins = dict(zip(shot.result.rows["code"], shot.classes.bins, strict=True))
-    colours = [
-        shot.classes.colours[bins[c]] if bins.get(c, -1) >= 0 else NO_DATA_COLOUR
-        for c in units["code"]
-    ]
-    geoms = units.geometry.to_numpy()
-    projected = _project(geoms)
-    reach = {}
-    for name, box in _archipelago_boxes().items():
-        hit = np.flatnonzero(shapely.intersects(geoms, box))
-        if len(hit):
-            reach[name] = hit
-    islands, island_labels = [], []
-    if not snap.view.area:
-        frame = projected
-        for name, idx in reach.items():
-            lonlat = np.array([(lon, lat) for _, lat, lon in ARCHIPELAGOS[name]])
-            xs, ys = _TO_METRES.transform(lonlat[:, 0], lonlat[:, 1])
-            cols = _island_colours(geoms, colours, idx, name)
-            islands += list(zip(xs.tolist(), ys.tolist(), cols, strict=True))
-            island_labels.append(
-                (
-                    float(xs.mean()),
-                    float(ys.max()) + 45_000,
-                    f"Quần đảo {name}\n({ARCHIPELAGO_OWNERS[name]})",
-                )
-            )
-        archipelagos: dict[str, np.ndarray] = {}
-        land = (
-            np.concatenate(
-                [
-                    projected,
-                    shapely.buffer(shapely.points(np.array([i[:2] for i in islands])), 40_000),
-                ]
-            )
-            if islands
-            else projected
-        )
-    else:
-        mainland = shapely.clip_by_rect(geoms, -180.0, -90.0, OFFSHORE_LON, 90.0)
-        frame = _project(mainland)
-        archipelagos = reach
-        land = frame
-    present = ~shapely.is_empty(frame)
-    minx, miny, maxx, maxy = shapely.total_bounds(frame[present] if present.any() else projected)
-    labels = []
-    if len(units) <= MAX_LABELLED_UNITS:
-        pts = shapely.point_on_surface(frame)
-        for code, pt in zip(units["code"], pts, strict=True):
-            if pt is not None and not pt.is_empty:
-                name = rows.loc[code, "short_name"] if code in rows.index else code
-                labels.append((pt.x, pt.y, str(name)))
-    outlines = []
-    if snap.layers.outlines is not None and len(snap.layers.outlines):
-        outlines = unit_paths(_project(snap.layers.outlines.geometry.to_numpy()))
-    land = land[~shapely.is_empty(land)]
-    return MapShapes(
-        unit_paths(projected),
-        colours,
-        (minx, miny, maxx, maxy),
-        outlines,
-        labels,
-        archipelagos,
-        land,
-        shapely.STRtree(land),
-        tuple(islands),
-        tuple(island_labels),
-    )
-
-
-# ------------------------------------------------------------------ drawing helpers
 
 
 def _fit_limits(bounds, box_w: float, box_h: float, pad: float = 0.04):
@@ -244,153 +94,6 @@ def _unit_collection(paths, colours, n_units: int, **kw) -> PathCollection:
         # grey, not white: the lightest class must still show its edge on white paper
         edge, lw = "#6b7683", 0.25 if n_units > 300 else 0.45
     return PathCollection(paths, facecolors=colours, edgecolors=edge, linewidths=lw, zorder=1, **kw)
-
-
-def nice_length(span_m: float) -> float:
-    """A round scale-bar length (1, 2 or 5 × 10^n km) of about a quarter of the span."""
-    target = span_m / 4
-    exp = 10 ** np.floor(np.log10(target))
-    for f in (5, 2, 1):
-        if f * exp <= target:
-            return float(f * exp)
-    return float(exp)
-
-
-def _km(metres: float) -> str:
-    km = metres / 1000
-    return f"{km:g}".replace(".", ",")
-
-
-def _corner(ax, width_in: float, shapes: MapShapes, w_in: float, h_in: float, top: bool) -> str:
-    """'left' or 'right': the corner (top or bottom) of the map with less land under a
-    w×h inch box, so the scale bar and north arrow cover as little of the map as possible."""
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    per_in = (x1 - x0) / width_in
-    w, h = w_in * per_in, h_in * per_in
-    ya, yb = (y1 - h, y1) if top else (y0, y0 + h)
-    left = shapes.land_in(shapely.box(x0, ya, x0 + w, yb))
-    right = shapes.land_in(shapely.box(x1 - w, ya, x1, yb))
-    return "left" if left < right else "right"
-
-
-def draw_scale_bar(ax, width_in: float, shapes: MapShapes) -> None:
-    """A scale bar along the bottom edge, where its box covers the least of the units
-    (on a national map: the sea, not Cà Mau or Trường Sa)."""
-    (x0, x1), (y0, _y1) = ax.get_xlim(), ax.get_ylim()
-    per_in = (x1 - x0) / width_in
-    length = nice_length(x1 - x0)
-    box_w, box_h = length + 0.55 * per_in, 0.5 * per_in
-    starts = [
-        x0 + 0.25 * per_in + f * (x1 - x0 - box_w - 0.35 * per_in) for f in np.linspace(0, 1, 9)
-    ]
-
-    def covered(left: float) -> float:
-        return shapes.land_in(
-            shapely.box(
-                left - 0.12 * per_in, y0, left - 0.12 * per_in + box_w, y0 + 0.1 * per_in + box_h
-            )
-        )
-
-    left = min(starts, key=covered)
-    base = y0 + 0.32 * per_in
-    h = 0.06 * per_in
-    # over the sea a white box keeps the bar readable; where every place along the edge
-    # has units under it (a province), no box hides them: the labels get a halo instead
-    boxed = covered(left) == 0
-    halo = [] if boxed else [patheffects.withStroke(linewidth=2.2, foreground="white")]
-    if boxed:
-        ax.add_patch(
-            Rectangle(
-                (left - 0.12 * per_in, base - 0.22 * per_in),
-                length + 0.55 * per_in,
-                0.5 * per_in,
-                facecolor="white",
-                alpha=0.8,
-                edgecolor="none",
-                zorder=5,
-            )
-        )
-    for i in range(4):
-        ax.add_patch(
-            Rectangle(
-                (left + i * length / 4, base),
-                length / 4,
-                h,
-                facecolor=INK if i % 2 == 0 else "white",
-                edgecolor=INK,
-                linewidth=0.6,
-                zorder=6,
-            )
-        )
-    # the middle label only when there is room for it between the others
-    for frac in (0, 0.5, 1) if length / per_in >= 1.1 else (0, 1):
-        text = _km(length * frac) + (" km" if frac == 1 else "")
-        ax.text(
-            left + frac * length,
-            base - 0.05 * per_in,
-            text,
-            ha="center",
-            va="top",
-            fontsize=7,
-            color=INK,
-            zorder=7,
-            path_effects=halo,
-        )
-
-
-def north_angle(x: float, y: float) -> float:
-    """Direction of true north at a projected point, radians clockwise from map up."""
-    inv = Transformer.from_crs(EQUAL_AREA_CRS, STORAGE_CRS, always_xy=True)
-    lon, lat = inv.transform(x, y)
-    nx, ny = _TO_METRES.transform(lon, lat + 0.5)
-    return float(np.arctan2(nx - x, ny - y))
-
-
-def draw_north_arrow(ax, width_in: float, shapes: MapShapes) -> None:
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    per_in = (x1 - x0) / width_in
-    theta = north_angle((x0 + x1) / 2, (y0 + y1) / 2)
-    side = _corner(ax, width_in, shapes, 0.8, 1.1, top=True)
-    cx = x1 - 0.45 * per_in if side == "right" else x0 + 0.45 * per_in
-    cy = y1 - 0.75 * per_in
-    length = 0.42 * per_in
-    dx, dy = np.sin(theta) * length, np.cos(theta) * length
-    ax.add_patch(
-        FancyArrow(
-            cx - dx / 2,
-            cy - dy / 2,
-            dx,
-            dy,
-            width=0.07 * per_in,
-            head_width=0.2 * per_in,
-            head_length=0.2 * per_in,
-            length_includes_head=True,
-            facecolor=INK,
-            edgecolor="white",
-            linewidth=0.8,
-            zorder=6,
-        )
-    )
-    ax.text(
-        cx + dx * 0.75,
-        cy + dy * 0.75,
-        "B",
-        ha="center",
-        va="bottom",
-        fontsize=11,
-        fontweight="bold",
-        color=INK,
-        zorder=7,
-        path_effects=[patheffects.withStroke(linewidth=3, foreground="white")],
-    )
-
-
-def _frame(ax, colour: str = "#9aa5b1") -> None:
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_edgecolor(colour)
-        spine.set_linewidth(0.8)
 
 
 # ------------------------------------------------------------------ the page
@@ -503,7 +206,7 @@ def _draw_map(
     ax.set_ylim(*ylim)
     ax.set_aspect("equal", adjustable="box")
     ax.set_facecolor("white")
-    _frame(ax)
+    frame(ax)
     n = len(shapes.paths)
     ax.add_collection(_unit_collection(shapes.paths, shapes.colours, n))
     if shapes.outlines:
@@ -552,9 +255,9 @@ def _draw_map(
 def _draw_insets(page: _Page, snap: Snapshot, shapes: MapShapes, x, bottom, width, height) -> None:
     """One framed inset per archipelago the shown units reach, stacked from the bottom,
     Trường Sa (south) below Hoàng Sa (north), each at the main map's colours."""
-    boxes = _archipelago_boxes()
+    boxes = archipelago_boxes()
     names = [n for n in ("Trường Sa", "Hoàng Sa") if n in shapes.archipelagos]
-    frames = [_project([boxes[n]])[0].bounds for n in names]
+    frames = [project([boxes[n]])[0].bounds for n in names]
     ratios = [(b[3] - b[1]) / (b[2] - b[0]) for b in frames]
     gap = 0.45  # room for each frame's caption
     w = min(width, (height - gap * len(names)) / sum(ratios))  # one width for every frame
@@ -566,7 +269,7 @@ def _draw_insets(page: _Page, snap: Snapshot, shapes: MapShapes, x, bottom, widt
         ax.set_ylim(miny, maxy)
         ax.set_aspect("equal", adjustable="box")
         ax.set_facecolor(SEA)
-        _frame(ax, INK)
+        frame(ax, INK)
         idx = shapes.archipelagos[name]
         ax.add_collection(
             PathCollection(
@@ -578,9 +281,9 @@ def _draw_insets(page: _Page, snap: Snapshot, shapes: MapShapes, x, bottom, widt
         )
         # islands are a few hundred metres across: mark each at the colour of its unit
         lonlat = np.array([(lon, lat) for _, lat, lon in ARCHIPELAGOS[name]])
-        xs, ys = _TO_METRES.transform(lonlat[:, 0], lonlat[:, 1])
+        xs, ys = TO_METRES.transform(lonlat[:, 0], lonlat[:, 1])
         units = snap.layers.units.geometry.to_numpy()
-        colours = _island_colours(units, shapes.colours, idx, name)
+        colours = island_colours(units, shapes.colours, idx, name)
         ax.scatter(xs, ys, s=14, c=colours, edgecolors=INK, linewidths=0.5, zorder=3)
         page.text(
             x,
