@@ -30,6 +30,7 @@ from dashboard.sidebar import go_to_area, sidebar
 from dashboard.trend_chart import periods_shown, trend_png
 from geodata.display_docs import display_layers
 from geodata.errors import AnttError
+from geodata.pg_store import is_postgres
 from geodata.query import (
     ViewResult,
     active_models,
@@ -38,7 +39,7 @@ from geodata.query import (
     has_demo_data,
 )
 from geodata.schema import LEVEL_LABELS_VI
-from geodata.store import GpkgStore, resolve_store
+from geodata.store import GpkgStore, Store, open_store, resolve_store
 from geodata.trend import unit_trend
 from geodata.view import MapView
 from loaders.errors import LoaderError
@@ -56,21 +57,27 @@ UNEXPECTED = (
 
 
 @st.cache_resource(show_spinner=False)
-def _store(path: str, mtime_ns: int) -> GpkgStore:
-    return GpkgStore.open(path)
+def _store(location: str, stamp: int) -> Store:
+    return open_store(location)
 
 
-def get_store() -> GpkgStore:
-    path = Path(resolve_store()).resolve()
+def get_store() -> Store:
+    """The store the page reads: one object per location (its table cache shared by
+    every session); a GeoPackage that was replaced on disk (a demo rebuild) is opened
+    anew, while a PostGIS store follows its `store_revision` by itself."""
+    location = resolve_store()
+    if is_postgres(location):
+        return _store(location, 0)
+    path = Path(location).resolve()
     if not path.exists():
         GpkgStore.open(path)  # raises the "build it with antt-map demo" message
-    return _store(str(path), path.stat().st_mtime_ns)
+    return _store(str(path), path.stat().st_ino)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _base_layers(
-    path: str,
-    mtime_ns: int,
+    location: str,
+    revision: int,
     version: str,
     level: str,
     area_code: str,
@@ -78,14 +85,14 @@ def _base_layers(
     notes: tuple[str, ...],
 ) -> BaseLayers:
     area = {"code": area_code, "level": area_level} if area_code else None
-    layers = display_layers(_store(path, mtime_ns), version, level, area)
+    layers = display_layers(open_store(location), version, level, area)
     return base_layers(layers, notes, national=area is None)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _has_demo_data(path: str, mtime_ns: int) -> bool:
-    """Whether the demo rows are still stored; cached until the store file changes."""
-    return has_demo_data(_store(path, mtime_ns))
+def _has_demo_data(location: str, revision: int) -> bool:
+    """Whether the demo rows are still stored; cached until the store changes."""
+    return has_demo_data(open_store(location))
 
 
 # ------------------------------------------------------------------ page
@@ -106,7 +113,7 @@ def model_points(store, result: ViewResult) -> list[list]:
     ]
 
 
-def render(store: GpkgStore) -> None:
+def render(store: Store) -> None:
     _first, last = data_years(store)
     view = S.init_view(store, MapView(year_from=last, year_to=last))
     panels = panels_for(store, view)
@@ -136,13 +143,11 @@ def render(store: GpkgStore) -> None:
     )
     for msg in st.session_state.get(S.MESSAGES, []):
         st.warning(md(msg), icon=":material/warning:")  # quotes values from the URL
-    path = Path(store.path)
-    mtime_ns = path.stat().st_mtime_ns
-    notes = data_notes(result.approximate, _has_demo_data(str(path), mtime_ns))
+    notes = data_notes(result.approximate, _has_demo_data(store.location, store.revision))
 
     base = _base_layers(
-        str(path),
-        mtime_ns,
+        store.location,
+        store.revision,
         result.version.version,
         view.level,
         view.area,
@@ -203,7 +208,7 @@ def render(store: GpkgStore) -> None:
     S.write_url(st.session_state[S.VIEW])
 
 
-def render_trend(store: GpkgStore, view: MapView, result: ViewResult) -> None:
+def render_trend(store: Store, view: MapView, result: ViewResult) -> None:
     """The selected unit's metric year by year beside its province and the country."""
     with st.spinner("Đang tính diễn biến qua các năm…"):
         trend = unit_trend(store, view, result.version.version, result.area_level, result.area_name)
@@ -212,14 +217,14 @@ def render_trend(store: GpkgStore, view: MapView, result: ViewResult) -> None:
     st.caption(md(" ".join(trend.notes)))
 
 
-def export_buttons(store: GpkgStore, view: MapView) -> None:
+def export_buttons(store: Store, view: MapView) -> None:
     """Download the current view as a finished map. The file is drawn only when a
     button is clicked (a callable `data`), and the click does not rerun the page."""
     st.markdown("**Xuất bản đồ** (báo cáo, trình chiếu)")
     for fmt in FORMATS.values():
         st.download_button(
             fmt.label,
-            partial(_export, store.path, view, fmt.key),
+            partial(_export, store.location, view, fmt.key),
             f"{file_stem(view)}.{fmt.key}",
             fmt.mime,
             key=f"export-{fmt.key}",
@@ -229,9 +234,9 @@ def export_buttons(store: GpkgStore, view: MapView) -> None:
         )
 
 
-def _export(path: Path, view: MapView, fmt: str) -> bytes:
+def _export(location: str, view: MapView, fmt: str) -> bytes:
     # runs outside the script run (no session state): plain functions only
-    return export_bytes(build_snapshot(GpkgStore.open(path), view), fmt)
+    return export_bytes(build_snapshot(open_store(location), view), fmt)
 
 
 def card_html(card) -> str:

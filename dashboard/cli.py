@@ -203,6 +203,15 @@ def build_parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="ghi tệp Excel mẫu để nhập dữ liệu")
     template.add_argument("--out", default="mau-nhap-du-lieu.xlsx", help="tệp .xlsx cần ghi")
 
+    copy = sub.add_parser(
+        "copy",
+        help="chép toàn bộ một kho sang kho khác (GeoPackage ↔ PostGIS)",
+        description="Chép mọi bảng của kho NGUỒN sang kho ĐÍCH (tệp .gpkg hoặc "
+        "postgresql://người_dùng@máy:cổng/csdl); kho đích được thay thế trọn vẹn trong một bước.",
+    )
+    copy.add_argument("source", metavar="NGUON", help="kho nguồn: tệp .gpkg hoặc postgresql://…")
+    copy.add_argument("target", metavar="DICH", help="kho đích: tệp .gpkg hoặc postgresql://…")
+
     serve = sub.add_parser("serve", help="mở bảng điều khiển (dựng kho mẫu nếu chưa có)")
     _add_store(serve)
     serve.add_argument("--port", type=int, default=8501)
@@ -218,10 +227,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_demo(args) -> int:
     from geodata.build import build_demo_store
+    from geodata.pg_store import safe_location
 
     out = args.out or resolve_store(args.store)
     report = build_demo_store(out, progress=lambda m: print(m, file=sys.stderr, flush=True))
-    print(f"Đã tạo kho {report.path} trong {report.seconds:.1f} giây.")
+    print(f"Đã tạo kho {safe_location(str(report.path))} trong {report.seconds:.1f} giây.")
     for r in report.counts.itertuples():
         print(f"  {r.version:8} {r.level:9} {r.units:6} đơn vị")
     print(f"  {report.models} mô hình mẫu, {report.status_rows} dòng trạng thái xã.")
@@ -243,9 +253,9 @@ def view_from_args(args):
     year_from = args.year or args.year_from or year_to
     if year_to is None:
         from geodata.query import data_years
-        from geodata.store import GpkgStore
+        from geodata.store import open_store
 
-        year_to = data_years(GpkgStore.open(args.store))[1]
+        year_to = data_years(open_store(args.store))[1]
         year_from = year_from or year_to
     types = tuple(t.strip() for t in args.types.split(";") if t.strip())
     extra = {"scheme": args.scheme, "k": args.k} if hasattr(args, "scheme") else {}
@@ -264,9 +274,9 @@ def _cmd_query(args) -> int:
     from dashboard.format import fmt_decimal, fmt_int
     from dashboard.tables import ranking, to_csv_bytes
     from geodata.query import query_view
-    from geodata.store import GpkgStore
+    from geodata.store import open_store
 
-    store = GpkgStore.open(args.store)
+    store = open_store(args.store)
     result = query_view(store, view_from_args(args))
     table = ranking(result, store.units(result.version.version))
     if args.csv:
@@ -293,9 +303,9 @@ def _cmd_export(args) -> int:
     from dashboard.export.batch import batch_jobs, export_batch
     from dashboard.export.snapshot import build_snapshot, file_stem
     from dashboard.export.writers import check_writable, format_for, write_export
-    from geodata.store import GpkgStore
+    from geodata.store import open_store
 
-    store = GpkgStore.open(args.store)
+    store = open_store(args.store)
     view = view_from_args(args)
     stem = file_stem(view)
     if args.each:
@@ -369,14 +379,21 @@ def serve_argv(args, app: Path = SERVER) -> list[str]:
 
 def _cmd_serve(args) -> int:
     from geodata.build import build_demo_store
+    from geodata.pg_store import is_postgres
+    from geodata.store import open_store
 
     if args.address != LOOPBACK:
         bar = "!" * 78
         print(f"{bar}\n{OPEN_WARNING.format(address=args.address)}\n{bar}", file=sys.stderr)
-    store = Path(resolve_store(args.store)).resolve()
-    if not store.exists():
-        print(f"Chưa có kho dữ liệu {store}: dựng kho mẫu lần đầu…", file=sys.stderr, flush=True)
-        build_demo_store(store, progress=lambda m: print(m, file=sys.stderr, flush=True))
+    location = resolve_store(args.store)
+    if is_postgres(location):
+        open_store(location)  # a server that cannot be reached is said now, not on the page
+        store = location
+    else:
+        store = Path(location).resolve()
+        if not store.exists():
+            print(f"Chưa có kho dữ liệu {store}: dựng kho mẫu lần đầu…", file=sys.stderr, flush=True)
+            build_demo_store(store, progress=lambda m: print(m, file=sys.stderr, flush=True))
     env = {**os.environ, "ANTT_STORE": str(store)}
     from dashboard.assets import ensure_static_assets
 
@@ -390,7 +407,19 @@ def _cmd_serve(args) -> int:
     os.execve(sys.executable, cmd, env)
 
 
+def _cmd_copy(args) -> int:
+    from geodata.pg_store import safe_location
+    from geodata.store_copy import copy_store
+
+    counts = copy_store(args.source, args.target)
+    print(f"Đã chép kho {safe_location(args.source)} sang {safe_location(args.target)}:")
+    for name, n in counts.items():
+        print(f"  {name:16} {n:8} dòng")
+    return 0
+
+
 COMMANDS = {
+    "copy": _cmd_copy,
     "demo": _cmd_demo,
     "query": _cmd_query,
     "export": _cmd_export,

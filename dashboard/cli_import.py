@@ -19,13 +19,13 @@ def cmd_import(args) -> int:
     """`import-models` / `import-status`: check a registry, report, store the valid rows."""
     from geodata.aliases import store_aliases
     from geodata.imports import apply_import
-    from geodata.store import GpkgStore
+    from geodata.store import open_store
     from loaders.alias_files import aliases_frame, read_alias_file
     from loaders.registry import KINDS, check_registry
     from loaders.registry_files import report_xlsx
 
     kind = args.command.removeprefix("import-")
-    store = GpkgStore.open(args.store)
+    store = open_store(args.store)
     path = Path(args.file)
     name = display_name(path.name)  # printed and stored: a non-UTF-8 name must not break either
     try:
@@ -129,12 +129,12 @@ def cmd_import_boundaries(args) -> int:
     from geodata.aliases import store_aliases
     from geodata.boundary_update import outline_summary, replace_geometries
     from geodata.schema import BOUNDARY_VERSIONS, LEVEL_LABELS_VI
-    from geodata.store import GpkgStore
+    from geodata.store import open_store
     from geodata.versions import versions_from_table
     from loaders.alias_files import aliases_frame, read_alias_file
     from loaders.boundaries import check_boundaries
 
-    store = GpkgStore.open(args.store)
+    store = open_store(args.store)
     path = Path(args.file)
     name = display_name(path.name)  # printed and stored: a non-UTF-8 name must not break either
     for label, value in (("--valid-from", args.valid_from), ("--valid-to", args.valid_to)):

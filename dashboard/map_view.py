@@ -333,7 +333,7 @@ def shared_payload(
 ) -> dict:
     """The map values of one map of a view: built once per store revision and base map,
     since every session at a meeting asks for the same few views."""
-    key = (str(store.path), store.revision, view, result.view, base.key, dress)
+    key = (store.location, store.revision, view, result.view, base.key, dress)
     return _PAYLOADS.get(key, lambda: values_payload(result, classes, base.codes, dress))
 
 

@@ -42,7 +42,7 @@ def prefetch_neighbours(store, view: MapView, first: int, last: int) -> threadin
         if len(_STARTED) > MAX_STARTED:
             _STARTED.clear()
         for nv in neighbours(view, first, last):
-            key = (str(store.path), store.revision, nv)
+            key = (store.location, store.revision, nv)
             if key not in _STARTED:
                 _STARTED.add(key)
                 todo.append(nv)

@@ -65,7 +65,7 @@ def render_ranking(store, result: ViewResult) -> None:
     view = result.view
     metric = view.metric_info
     st.subheader("Xếp hạng các đơn vị")
-    key = (str(store.path), store.revision, view, result.version.version)
+    key = (store.location, store.revision, view, result.version.version)
     table = _TABLES.get(key, lambda: ranking(result, store.units(result.version.version)))
     c1, c2 = st.columns([3, 1])
     text = c1.text_input(

@@ -26,7 +26,7 @@ from dashboard.assets import asset_file
 from dashboard.gzip_cache import CachedGzip
 from dashboard.warmup import warm_up
 from geodata.display_docs import DisplayDoc, display_doc
-from geodata.store import GpkgStore, resolve_store
+from geodata.store import Store, open_store, resolve_store
 
 LOG = logging.getLogger("antt.server")
 BANDS = ("country", "province", "local")
@@ -34,7 +34,7 @@ LEVELS = ("province", "district", "commune")
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def _area_level(store: GpkgStore, version: str, band: str, area: str) -> str | None:
+def _area_level(store: Store, version: str, band: str, area: str) -> str | None:
     if band == "country":
         return None
     units = store.units(version)
@@ -42,14 +42,14 @@ def _area_level(store: GpkgStore, version: str, band: str, area: str) -> str | N
     return str(hit.iloc[0]) if len(hit) else None
 
 
-_STORES: dict[str, GpkgStore] = {}
+_STORES: dict[str, Store] = {}
 
 
-def _open_store(path: str) -> GpkgStore:
+def _open_store(path: str) -> Store:
     """One store object per path, so its table cache serves every request (opening one
     per request re-read the units table for each geometry URL)."""
     if path not in _STORES:
-        _STORES[path] = GpkgStore.open(path)
+        _STORES[path] = open_store(path)
     return _STORES[path]
 
 

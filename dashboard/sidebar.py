@@ -12,7 +12,7 @@ from geodata.classify import SCHEMES
 from geodata.names import fold
 from geodata.query import ViewResult, data_years
 from geodata.schema import LEVEL_LABELS_VI, LEVELS
-from geodata.store import GpkgStore
+from geodata.store import Store
 from geodata.view import COMPARE_MODES, METRICS, MapView
 
 # unit names are written on the web map only up to this many units (a province's
@@ -66,7 +66,7 @@ def _unit_select(container, label: str, units, key: str, on_change, all_label: s
     )
 
 
-def sidebar(store: GpkgStore, view: MapView, result: ViewResult) -> None:
+def sidebar(store: Store, view: MapView, result: ViewResult) -> None:
     first, last = data_years(store)
     units = store.units(result.version.version)
     levels = result.version.levels

@@ -28,10 +28,10 @@ def warm_up(store_path: str) -> float:
         import dashboard.ranking_view  # noqa: F401
         from geodata.display_docs import display_layers
         from geodata.query import data_years, query_view
-        from geodata.store import GpkgStore
+        from geodata.store import open_store
         from geodata.view import MapView
 
-        store = GpkgStore.open(store_path)
+        store = open_store(store_path)
         _first, last = data_years(store)
         for view in (
             MapView(year_from=last, year_to=last),  # the page's default

@@ -37,13 +37,9 @@ class NameAlias:
 
 def read_aliases(store) -> pd.DataFrame:
     """Every confirmed spelling of the store (an empty table when there is none yet)."""
-    with sqlite3.connect(f"file:{Path(store.path)}?mode=ro", uri=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (NAME_ALIASES,)
-        ).fetchone()
-        if not exists:
-            return pd.DataFrame(columns=list(ALIAS_COLUMNS))
-        return pd.read_sql(f'SELECT * FROM "{NAME_ALIASES}"', conn).drop(columns=["fid"])
+    if not store.has_table(NAME_ALIASES):
+        return pd.DataFrame(columns=list(ALIAS_COLUMNS))
+    return store.table(NAME_ALIASES)
 
 
 _CREATE = f"""
@@ -55,18 +51,20 @@ CREATE TABLE IF NOT EXISTS "{NAME_ALIASES}" (
 )"""
 
 
-def save_aliases(conn: sqlite3.Connection, aliases: list[NameAlias], user: str) -> int:
-    """Insert or replace `aliases` inside the caller's write transaction; returns how many.
-
-    The table is registered in `gpkg_contents` as an attribute table, so QGIS and
-    GDAL list it like the store's other tables.
-    """
+def create_table(conn: sqlite3.Connection) -> None:
+    """The aliases table, registered in `gpkg_contents` as an attribute table, so QGIS
+    and GDAL list it like the store's other tables."""
     conn.execute(_CREATE)
     conn.execute(
         "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, last_change) "
         "VALUES (?, 'attributes', ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
         (NAME_ALIASES, NAME_ALIASES),
     )
+
+
+def save_aliases(conn: sqlite3.Connection, aliases: list[NameAlias], user: str) -> int:
+    """Insert or replace `aliases` inside the caller's write transaction; returns how many."""
+    create_table(conn)
     now = datetime.now().isoformat(timespec="seconds")
     rows = [
         (a.version, a.level, a.parent_code or "", a.alias, alias_key(a.alias), a.code, user, now)

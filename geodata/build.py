@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from geodata.demo import demo_models, demo_status
-from geodata.display_docs import prepare_store
+from geodata.display_docs import DISPLAY_SHAPES, docs_table, prepare_store, prepare_units
+from geodata.pg_store import is_postgres, safe_location
+from geodata.pg_write import write_pg_store
 from geodata.reference_build import ReferenceBuild, build_reference
 from geodata.schema import (
     ADMIN_UNIT_COLUMNS,
@@ -34,7 +36,7 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class BuildReport:
-    path: Path
+    path: Path | str  # the GeoPackage, or the PostGIS URL
     seconds: float
     counts: pd.DataFrame  # version, level, units
     repairs: pd.DataFrame
@@ -106,21 +108,25 @@ def build_demo_store(out: str | os.PathLike, progress: Progress = lambda _msg: N
             }
         ]
     )
-    progress(f"Ghi kho GeoPackage {out}…")
-    path = write_store(
-        out,
-        {
-            ADMIN_UNITS: units,
-            BOUNDARY_VERSIONS: boundary_versions_table(),
-            UNIT_CROSSWALK: ref.crosswalk,
-            MODELS: models,
-            COMMUNE_STATUS: status,
-            IMPORTS: imports,
-            OFFICIAL_AREAS: official_areas(lists.current),
-        },
-    )
-    progress("Chuẩn bị hình hiển thị cho bản đồ (toàn quốc và từng tỉnh)…")
-    prepare_store(path, sorted(units["version"].unique()))
+    layers = {
+        ADMIN_UNITS: units,
+        BOUNDARY_VERSIONS: boundary_versions_table(),
+        UNIT_CROSSWALK: ref.crosswalk,
+        MODELS: models,
+        COMMUNE_STATUS: status,
+        IMPORTS: imports,
+        OFFICIAL_AREAS: official_areas(lists.current),
+    }
+    if is_postgres(str(out)):
+        progress("Chuẩn bị hình hiển thị cho bản đồ (toàn quốc và từng tỉnh)…")
+        layers[DISPLAY_SHAPES] = docs_table(prepare_units(units))
+        progress(f"Ghi kho PostGIS {safe_location(str(out))}…")
+        path = write_pg_store(str(out), layers)
+    else:
+        progress(f"Ghi kho GeoPackage {out}…")
+        path = write_store(out, layers)
+        progress("Chuẩn bị hình hiển thị cho bản đồ (toàn quốc và từng tỉnh)…")
+        prepare_store(path, sorted(units["version"].unique()))
     counts = units.groupby(["version", "level"]).size().rename("units").reset_index()
     return BuildReport(
         path, time.perf_counter() - t0, counts, ref.repairs, len(models), len(status)

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from geodata.display import (
@@ -168,6 +169,58 @@ def write_docs(conn: sqlite3.Connection, version: str, docs: list[DisplayDoc]) -
     )
 
 
+def docs_table(docs: list[DisplayDoc]) -> pd.DataFrame:
+    """Documents as rows of the `display_shapes` table (for a store written whole)."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    return pd.DataFrame(
+        [
+            {
+                "version": d.version,
+                "level": d.level,
+                "band": d.band,
+                "area": d.area,
+                "hash": d.hash,
+                "codes": ",".join(d.codes),
+                "bounds": json.dumps(d.bounds),
+                "body": d.body,
+                "built_at": now,
+            }
+            for d in docs
+        ],
+        columns=["version", "level", "band", "area", "hash", "codes", "bounds", "body", "built_at"],
+    )
+
+
+def docs_from_table(table: pd.DataFrame) -> list[DisplayDoc]:
+    """The documents stored as rows of `display_shapes` (see `docs_table`)."""
+    return [
+        DisplayDoc(
+            r.version,
+            r.level,
+            r.band,
+            r.area or "",
+            r.hash,
+            tuple(r.codes.split(",")) if r.codes else (),
+            tuple(tuple(x) for x in json.loads(r.bounds)),
+            bytes(r.body),
+        )
+        for r in table.itertuples()
+    ]
+
+
+def prepare_units(units: gpd.GeoDataFrame) -> list[DisplayDoc]:
+    """The documents of every version of `units` (all levels, EPSG:4326), in memory."""
+    docs = []
+    for version, part in units.groupby("version", sort=True):
+        by_level = {
+            lv: part[part["level"] == lv].drop(columns="level").reset_index(drop=True)
+            for lv in LEVELS
+            if (part["level"] == lv).any()
+        }
+        docs += prepare_docs(by_level, str(version))
+    return docs
+
+
 def prepare_store(path: str | Path, versions: Iterable[str]) -> int:
     """Prepare the documents of `versions` in one write transaction; returns how many."""
     from geodata.gpkg_write import write_transaction
@@ -192,22 +245,18 @@ def _remember(key, doc: DisplayDoc) -> DisplayDoc:
 
 def read_doc(store, version: str, level: str, band: str, area: str) -> DisplayDoc | None:
     """The stored document, or None when it was not prepared (or the table is absent)."""
-    with sqlite3.connect(f"file:{Path(store.path)}?mode=ro", uri=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (DISPLAY_SHAPES,)
-        ).fetchone()
-        if not exists:
-            return None
-        row = conn.execute(
-            f'SELECT hash, codes, bounds, body FROM "{DISPLAY_SHAPES}" WHERE version = ? AND '
-            "level = ? AND band = ? AND area = ?",
-            (version, level, band, area),
-        ).fetchone()
+    if not store.has_table(DISPLAY_SHAPES):
+        return None
+    row = store.fetch_one(
+        f'SELECT hash, codes, bounds, body FROM "{DISPLAY_SHAPES}" WHERE version = ? AND '
+        "level = ? AND band = ? AND area = ?",
+        (version, level, band, area),
+    )
     if row is None:
         return None
     bounds = tuple(tuple(x) for x in json.loads(row[2]))
     codes = tuple(row[1].split(",")) if row[1] else ()
-    return DisplayDoc(version, level, band, area, row[0], codes, bounds, row[3])
+    return DisplayDoc(version, level, band, area, row[0], codes, bounds, bytes(row[3]))
 
 
 def display_doc(
@@ -215,7 +264,7 @@ def display_doc(
 ) -> DisplayDoc:
     """The document of the units of `level` inside `area` for `band`: read from the
     store when prepared, else computed here (and remembered in this process)."""
-    key = (str(store.path), store.revision, version, level, band, area)
+    key = (store.location, store.revision, version, level, band, area)
     if key in _MEMO:
         _MEMO.move_to_end(key)
         return _MEMO[key]

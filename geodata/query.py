@@ -130,7 +130,7 @@ def query_view(store, view: MapView, version: str | None = None) -> ViewResult:
     its two periods one by one.
     """
     view = view.single()
-    key = (str(store.path), store.revision, view, version)
+    key = (store.location, store.revision, view, version)
     return _RESULTS.get(key, lambda: _query_view(store, view, version))
 
 

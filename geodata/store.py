@@ -23,10 +23,20 @@ import pyogrio
 
 from geodata.errors import StoreError
 from geodata.gpkg_write import settle_journal, store_lock, write_transaction
+from geodata.pg_store import PostgisStore, is_postgres
 from geodata.schema import ADMIN_UNIT_COLUMNS, ADMIN_UNITS, REQUIRED_TABLES, STORAGE_CRS
 
 UNIT_ATTRIBUTES = ADMIN_UNIT_COLUMNS
-__all__ = ["GpkgStore", "resolve_store", "store_lock", "write_store", "write_transaction"]
+__all__ = [
+    "GpkgStore",
+    "PostgisStore",
+    "Store",
+    "open_store",
+    "resolve_store",
+    "store_lock",
+    "write_store",
+    "write_transaction",
+]
 
 DEFAULT_STORE = "data/antt.gpkg"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -43,10 +53,20 @@ def _check_location(location: str) -> Path:
     if "://" in location:
         scheme = location.split("://", 1)[0]
         raise StoreError(
-            f"Kho dữ liệu '{location}': loại '{scheme}' chưa được hỗ trợ; "
-            "hiện chỉ dùng được tệp GeoPackage (.gpkg)."
+            f"Kho dữ liệu '{location}': loại '{scheme}' không được hỗ trợ; dùng một tệp "
+            "GeoPackage (.gpkg) hoặc một kho PostGIS (postgresql://người_dùng@máy:cổng/csdl)."
         )
     return Path(location)
+
+
+def open_store(location: str | os.PathLike | None = None):
+    """The store at `location` (else $ANTT_STORE, else data/antt.gpkg): a GeoPackage
+    file, or a PostGIS database given as `postgresql://user@host:port/db`. Both have
+    the same reading interface; nothing above this line knows which one it has."""
+    where = resolve_store(location)
+    if is_postgres(where):
+        return PostgisStore.open(where)
+    return GpkgStore.open(where)
 
 
 @dataclass(frozen=True)
@@ -100,6 +120,22 @@ class GpkgStore:
     def revision(self) -> int:
         """Changes with every write: what caches of store contents key on."""
         return self.path.stat().st_mtime_ns
+
+    @property
+    def location(self) -> str:
+        """Where the store is (what caches and `open_store` take)."""
+        return str(self.path)
+
+    @property
+    def label(self) -> str:
+        """What a footer or message names the store by."""
+        return self.path.name
+
+    def fetch_one(self, sql: str, params: tuple = ()) -> tuple | None:
+        """One row of a read-only query (None when none)."""
+        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as conn:
+            row = conn.execute(sql, params).fetchone()
+        return None if row is None else tuple(row)
 
     def table(
         self, name: str, where: str = "", params: tuple = (), columns: tuple[str, ...] = ()
@@ -192,3 +228,7 @@ def write_store(
             raise
         raise StoreError(f"Ghi kho '{path}' thất bại, kho cũ được giữ nguyên: {err}") from err
     return path
+
+
+# What the core, the loaders and the page are given: either backend, one interface.
+Store = GpkgStore | PostgisStore

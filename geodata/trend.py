@@ -40,7 +40,7 @@ def unit_trend(store, view: MapView, version: str, area_level: str, area_name: s
 
     Cached per store revision: a dozen people looking at one province ask once.
     """
-    key = (str(store.path), store.revision, view.metric, view.model_types, view.area, version)
+    key = (store.location, store.revision, view.metric, view.model_types, view.area, version)
     return _TRENDS.get(key, lambda: _unit_trend(store, view, version, area_level, area_name))
 
 

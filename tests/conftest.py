@@ -40,3 +40,39 @@ def browser():
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL + PostGIS server: $ANTT_TEST_PG_URL, else a throwaway cluster started
+    here. Without one the PostGIS tests skip, except in CI (ANTT_REQUIRE_PG=1: they fail)."""
+    from tests.pg_support import cluster, pg_available
+
+    if os.environ.get("ANTT_TEST_PG_URL"):
+        yield os.environ["ANTT_TEST_PG_URL"]
+        return
+    why = pg_available()
+    if why:
+        if os.environ.get("ANTT_REQUIRE_PG") == "1":
+            pytest.fail(f"PostGIS tests are required here (ANTT_REQUIRE_PG=1): {why}")
+        pytest.skip(why)
+    with cluster() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_store(pg_server, demo_build):
+    """The demo store copied into a new PostGIS database (the same rows as `store`)."""
+    from geodata.pg_store import PostgisStore
+    from geodata.store_copy import copy_store
+    from tests.pg_support import new_database
+
+    url = new_database(pg_server)
+    copy_store(str(demo_build.path), url)
+    return PostgisStore.open(url)
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def any_store(request):
+    """The demo store on each backend in turn (as geopandas and pyogrio test engines)."""
+    return request.getfixturevalue("store" if request.param == "gpkg" else "pg_store")

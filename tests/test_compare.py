@@ -28,6 +28,12 @@ from geodata.view import MapView
 from geodata.view_params import view_from_params, view_to_params
 
 
+@pytest.fixture(scope="module", params=["gpkg", "postgis"])
+def store(request, store):
+    """Every test of this module on both stores: the GeoPackage and PostGIS."""
+    return store if request.param == "gpkg" else request.getfixturevalue("pg_store")
+
+
 def _lab(hex_colour: str) -> np.ndarray:
     """CIE L*a*b* (D65) of an sRGB colour, for colour differences (ΔE 1976)."""
     rgb = np.array([int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])

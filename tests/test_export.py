@@ -35,6 +35,13 @@ from geodata.schema import EQUAL_AREA_CRS
 from geodata.view import MapView
 from tests.helpers import active_models
 
+
+@pytest.fixture(scope="module", params=["gpkg", "postgis"])
+def store(request, store):
+    """Every test of this module on both stores: the GeoPackage and PostGIS."""
+    return store if request.param == "gpkg" else request.getfixturevalue("pg_store")
+
+
 HOA_BINH_2020 = MapView("certified_share", "district", 2020, 2020, (), "17")
 NATIONAL_COMMUNES = MapView("model_count", "commune", 2024, 2024)
 
@@ -247,7 +254,7 @@ def test_impossible_view_writes_nothing(store, tmp_path):
     with pytest.raises(ViewError, match="Cấp huyện/quận không có"):
         build_snapshot(store, MapView("model_count", "district", 2026, 2026))
     code = main(
-        ["export", "--store", str(store.path), "--year", "2031", "--out", str(tmp_path / "x.png")]
+        ["export", "--store", store.location, "--year", "2031", "--out", str(tmp_path / "x.png")]
     )
     assert code == 2 and list(tmp_path.iterdir()) == []
 
@@ -255,7 +262,7 @@ def test_impossible_view_writes_nothing(store, tmp_path):
 def test_unwritable_output_gives_a_clear_error_and_no_file(store, hoa_binh, tmp_path, capsys):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    code = main(["export", "--store", str(store.path), "--out", str(blocker / "map.pdf")])
+    code = main(["export", "--store", store.location, "--out", str(blocker / "map.pdf")])
     assert code == 2
     err = capsys.readouterr().err
     assert err.startswith("Lỗi: Thư mục") and "không tồn tại" in err
@@ -287,7 +294,7 @@ def test_cli_export_single_file_and_format_from_extension(store, tmp_path, capsy
         [
             "export",
             "--store",
-            str(store.path),
+            store.location,
             "--metric",
             "certified_share",
             "--level",
@@ -316,7 +323,7 @@ def test_batch_writes_one_complete_file_per_district_with_progress(store, tmp_pa
         [
             "export",
             "--store",
-            str(store.path),
+            store.location,
             "--each",
             "district",
             "--area",

@@ -21,6 +21,13 @@ from dashboard.map_view import class_labels
 from dashboard.panels import panels_for
 from geodata.view import MapView
 
+
+@pytest.fixture(scope="module", params=["gpkg", "postgis"])
+def store(request, store):
+    """Every test of this module on both stores: the GeoPackage and PostGIS."""
+    return store if request.param == "gpkg" else request.getfixturevalue("pg_store")
+
+
 SIDE = MapView(
     "certified_share", "province", 2026, 2026, compare="side", base_from=2020, base_to=2020
 )
@@ -89,7 +96,7 @@ def test_cli_exports_a_comparison(store, tmp_path):
             "dashboard.cli",
             "export",
             "--store",
-            str(store.path),
+            store.location,
             "--year",
             "2026",
             "--metric",
@@ -114,7 +121,7 @@ def test_cli_exports_a_comparison(store, tmp_path):
             "dashboard.cli",
             "export",
             "--store",
-            str(store.path),
+            store.location,
             "--year",
             "2020",
             "--compare",

@@ -12,6 +12,12 @@ from geodata.view import MapView
 from tests.helpers import active_models
 
 
+@pytest.fixture(scope="module", params=["gpkg", "postgis"])
+def store(request, store):
+    """Every test of this module on both stores: the GeoPackage and PostGIS."""
+    return store if request.param == "gpkg" else request.getfixturevalue("pg_store")
+
+
 def _totals(store, **kw):
     return query_view(store, MapView(**kw)).totals()
 

@@ -139,7 +139,7 @@ def build_snapshot(store, view: MapView, now: datetime | None = None) -> Snapsho
         subtitle=filters_in_words(main, panels),
         legend_title=legend,
         source=(
-            f"Nguồn số liệu: {data_source} (kho {store.path.name}).",
+            f"Nguồn số liệu: {data_source} (kho {store.label}).",
             f"Nguồn ranh giới ({main.version.version}): {main.version.source}",
         ),
         notes=notes,

@@ -1,0 +1,177 @@
+"""The shared store: the same tables as the GeoPackage, in PostgreSQL with PostGIS.
+
+A province runs one server that many people read; this is the store behind it. Reads
+go through one SQLAlchemy engine per location (a connection pool, psycopg 3), so the
+dashboard's replicas each keep a few connections open. Geometry is EPSG:4326
+MultiPolygon with a GiST index. Caches key on `store_revision` (a one-row table every
+write increments), never on a file's time: a write through one replica is seen by the
+others within `REVISION_TTL_S`.
+
+The drivers are optional dependencies: `pip install -e ".[postgis]"`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+import geopandas as gpd
+import pandas as pd
+
+from geodata.errors import StoreError
+from geodata.schema import ADMIN_UNIT_COLUMNS, ADMIN_UNITS, REQUIRED_TABLES, STORAGE_CRS
+
+STORE_REVISION = "store_revision"
+SCHEMA_VERSION = "schema_version"
+SCHEMA = 1  # the layout this code writes; a store of an older one is upgraded in place
+REVISION_TTL_S = 1.0  # how stale a replica's idea of the revision may be
+
+_ENGINES: dict[str, object] = {}
+
+
+def is_postgres(location: str) -> bool:
+    return str(location).startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
+
+
+def safe_location(location: str) -> str:
+    """The URL without its password, for messages, logs and export footers."""
+    parts = urlsplit(location)
+    if parts.password is None:
+        return location
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def engine_for(location: str):
+    """The pooled engine of a location (one per process and URL)."""
+    if location not in _ENGINES:
+        try:
+            import sqlalchemy as sa
+        except ImportError as err:  # the optional drivers are missing
+            raise StoreError(
+                "Kho PostGIS cần các gói psycopg, SQLAlchemy và GeoAlchemy2: "
+                'cài bằng pip install -e ".[postgis]".'
+            ) from err
+        url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", location)
+        _ENGINES[location] = sa.create_engine(url, pool_size=4, max_overflow=4, pool_pre_ping=True)
+    return _ENGINES[location]
+
+
+def pg_sql(sql: str) -> str:
+    """SQL written for both stores (`?` placeholders) in psycopg's style (`%s`)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+@dataclass(frozen=True)
+class PostgisStore:
+    """Read access to a PostGIS store (same interface as `GpkgStore`)."""
+
+    location: str
+    _cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _seen: list = field(default_factory=lambda: [0.0, None], compare=False, hash=False, repr=False)
+
+    @classmethod
+    def open(cls, location: str) -> PostgisStore:
+        """Connect and check the store's tables.
+
+        Raises
+        ------
+        StoreError
+            When the server cannot be reached, or the database holds no store yet.
+        """
+        store = cls(location)
+        try:
+            names = store._tables()
+        except StoreError:
+            raise
+        except Exception as err:
+            raise StoreError(
+                f"Không kết nối được kho PostGIS '{safe_location(location)}': "
+                f"{str(err).splitlines()[0]}. Kiểm tra máy chủ, cổng, tên cơ sở dữ liệu và người dùng."
+            ) from err
+        missing = [t for t in (*REQUIRED_TABLES, STORE_REVISION) if t not in names]
+        if missing:
+            raise StoreError(
+                f"Kho PostGIS '{safe_location(location)}' chưa có bảng {', '.join(missing)}; "
+                f"tạo bằng: antt-map demo --out {safe_location(location)} "
+                "(hoặc antt-map copy KHO.gpkg sang đó)."
+            )
+        return store
+
+    @property
+    def path(self):
+        """Registry and boundary imports write a GeoPackage in place; into PostGIS they
+        are not written yet, and say what to do instead."""
+        raise StoreError(
+            f"Nhập dữ liệu thẳng vào kho PostGIS '{self.label}' chưa làm được trong phiên bản "
+            "này. Nhập vào một kho GeoPackage (--store KHO.gpkg) rồi chép sang bằng "
+            f"antt-map copy KHO.gpkg {self.label}."
+        )
+
+    @property
+    def label(self) -> str:
+        """What a footer or message names the store by (no password)."""
+        return safe_location(self.location)
+
+    def _tables(self) -> set[str]:
+        with engine_for(self.location).connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            ).fetchall()
+        return {r[0] for r in rows}
+
+    @property
+    def revision(self) -> int:
+        """The store's write counter, read at most once per `REVISION_TTL_S`."""
+        now = time.monotonic()
+        if self._seen[1] is None or now - self._seen[0] > REVISION_TTL_S:
+            with engine_for(self.location).connect() as conn:
+                rev = conn.exec_driver_sql(f'SELECT revision FROM "{STORE_REVISION}"').scalar()
+            self._seen[:] = [now, int(rev or 0)]
+        return self._seen[1]
+
+    def has_table(self, name: str) -> bool:
+        key = ("has_table", name, self.revision)
+        if key not in self._cache:
+            self._cache[key] = name in self._tables()
+        return self._cache[key]
+
+    def table(
+        self, name: str, where: str = "", params: tuple = (), columns: tuple[str, ...] = ()
+    ) -> pd.DataFrame:
+        """A non-spatial table (or the attributes of a layer), optionally filtered."""
+        key = (name, where, params, columns, self.revision)
+        if key not in self._cache:
+            cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+            sql = f'SELECT {cols} FROM "{name}"' + (f" WHERE {where}" if where else "")
+            sql += ' ORDER BY "fid"' if not columns or "fid" in columns else ""
+            with engine_for(self.location).connect() as conn:
+                df = pd.read_sql(pg_sql(sql) if params else sql, conn, params=tuple(params) or None)
+            self._cache[key] = df.drop(columns=["fid", "geom", "geometry"], errors="ignore")
+        return self._cache[key].copy(deep=False)
+
+    def units(self, version: str, level: str | None = None) -> pd.DataFrame:
+        """Attributes of the admin units of one version (no geometry: fast)."""
+        where, params = "version = ?", (version,)
+        if level:
+            where, params = where + " AND level = ?", (*params, level)
+        return self.table(ADMIN_UNITS, where, params, ADMIN_UNIT_COLUMNS)
+
+    def unit_shapes(self, version: str, level: str) -> gpd.GeoDataFrame:
+        """Admin units of one version and level with polygons (EPSG:4326)."""
+        cols = ", ".join(f'"{c}"' for c in ADMIN_UNIT_COLUMNS)
+        sql = (
+            f'SELECT {cols}, geom FROM "{ADMIN_UNITS}" WHERE version = %s AND level = %s '
+            'ORDER BY "fid"'
+        )
+        with engine_for(self.location).connect() as conn:
+            gdf = gpd.read_postgis(sql, conn, geom_col="geom", params=(version, level))
+        return gdf.rename_geometry("geometry").set_crs(STORAGE_CRS, allow_override=True)
+
+    def fetch_one(self, sql: str, params: tuple = ()) -> tuple | None:
+        """One row of a query written with `?` placeholders (None when none)."""
+        with engine_for(self.location).connect() as conn:
+            row = conn.exec_driver_sql(pg_sql(sql), tuple(params)).fetchone()
+        return None if row is None else tuple(row)
