@@ -76,12 +76,12 @@ def cmd_import(args) -> int:
         print("Lỗi: không có dòng hợp lệ nào để lưu.", file=sys.stderr)
         return 2
     if aliases:
-        store_aliases(store.path, aliases, _os_user())
-    res = apply_import(store.path, kind, check.accepted, name, check.checksum, n_bad)
+        store_aliases(store.location, aliases, _os_user())
+    res = apply_import(store.location, kind, check.accepted, name, check.checksum, n_bad)
     if res.unchanged:
         print(f"Tệp này đã được nhập lúc {res.previous} với cùng kết quả: kho không thay đổi.")
         return 0
-    print(f"Đã lưu {res.accepted} dòng {KINDS[kind]} vào {store.path}.")
+    print(f"Đã lưu {res.accepted} dòng {KINDS[kind]} vào {store.label}.")
     if res.demo_removed:
         print(f"Đã xóa {res.demo_removed} dòng dữ liệu mẫu của bảng này.")
     return 0
@@ -201,7 +201,7 @@ def cmd_import_boundaries(args) -> int:
         print(f"Lỗi: {why}; không lưu gì.", file=sys.stderr)
         return 2
     if aliases:
-        store_aliases(store.path, aliases, _os_user())
+        store_aliases(store.location, aliases, _os_user())
     res = replace_geometries(
         store,
         check.version,

@@ -168,7 +168,7 @@ def render_import(store: GpkgStore) -> None:
     ):
         try:
             res = apply_import(
-                store.path, kind, check.accepted, check.file_name, check.checksum, n_bad
+                store.location, kind, check.accepted, check.file_name, check.checksum, n_bad
             )
         except AnttError as err:
             st.error(md(err), icon=":material/error:")

@@ -72,7 +72,7 @@ def render_review(store, review: tuple[ReviewItem, ...]) -> None:
         return
     aliases = [NameAlias(i.version, i.level, i.parent_code, i.text, code) for i, code in picks]
     try:
-        n = store_aliases(store.path, aliases, _user())
+        n = store_aliases(store.location, aliases, _user())
     except AnttError as err:
         st.error(md(err), icon=":material/error:")
         return

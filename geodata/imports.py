@@ -1,9 +1,9 @@
-"""Store validated registry rows: one SQLite transaction per import.
+"""Store validated registry rows: one transaction per import.
 
-The GeoPackage is an SQLite database, so an import is all-or-nothing: with the store's
-write lock held (one writer at a time, see `geodata.gpkg_write`), demo rows removed, rows upserted by their key, the `imports` record written, then COMMIT; any
-error (or a crash, or a full disk) rolls everything back and the store is exactly as
-it was. Upserting by key and recognising an import already made (same file *and* same
+An import is all-or-nothing on either store: with the store's write lock held (one
+writer at a time, see `geodata.store_write`), demo rows removed, rows upserted by
+their key, the `imports` record written, then COMMIT; any error (or a crash, or a full
+disk) rolls everything back and the store is exactly as it was. Upserting by key and recognising an import already made (same file *and* same
 rows: see `result_checksum`) makes a re-import change nothing.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from geodata.errors import StoreError
-from geodata.gpkg_write import write_transaction
 from geodata.schema import COMMUNE_STATUS, IMPORTS, MODEL_COLUMNS, MODELS, STATUS_COLUMNS
+from geodata.store_write import Tx, db_errors, write_session
 
 # table, key columns, stored columns
 TABLES = {
@@ -49,14 +48,15 @@ def _value(v):
 
 
 def apply_import(
-    path: str | Path,
+    location: str | Path,
     kind: str,
     rows: pd.DataFrame,
     file_name: str,
     checksum: str,
     rejected: int,
 ) -> ImportResult:
-    """Write `rows` (validated, in the table's columns) into the store at `path`.
+    """Write `rows` (validated, in the table's columns) into the store at `location`
+    (a GeoPackage path or a PostGIS URL).
 
     Raises
     ------
@@ -66,7 +66,7 @@ def apply_import(
     table, key, columns = TABLES[kind]
     checksum = result_checksum(checksum, rows[list(columns)])
     try:
-        with write_transaction(path) as conn:
+        with write_session(location) as conn:
             prev = conn.execute(
                 f'SELECT imported_at FROM "{IMPORTS}" WHERE checksum = ? AND kind = ? '
                 "ORDER BY fid DESC",
@@ -93,8 +93,8 @@ def apply_import(
             record_import(conn, kind, file_name, checksum, len(rows), rejected)
     except _Unchanged as same:
         return ImportResult(kind, file_name, len(rows), rejected, 0, True, same.previous)
-    except sqlite3.Error as err:
-        why = "đĩa đầy" if "full" in str(err).lower() else str(err)
+    except db_errors() as err:
+        why = "đĩa đầy" if "full" in str(err).lower() else str(err).splitlines()[0]
         raise StoreError(
             f"Nhập '{file_name}' thất bại ({why}); kho dữ liệu được giữ nguyên."
         ) from err
@@ -122,7 +122,7 @@ class _Unchanged(Exception):
 
 
 def record_import(
-    conn: sqlite3.Connection,
+    conn: Tx,
     kind: str,
     file_name: str,
     checksum: str,
@@ -148,7 +148,7 @@ def record_import(
     return int(next_id)
 
 
-def _insert(conn: sqlite3.Connection, sql: str, values: list[tuple]) -> None:
+def _insert(conn: Tx, sql: str, values: list[tuple]) -> None:
     conn.executemany(sql, values)
 
 

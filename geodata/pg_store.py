@@ -29,6 +29,7 @@ SCHEMA = 1  # the layout this code writes; a store of an older one is upgraded i
 REVISION_TTL_S = 1.0  # how stale a replica's idea of the revision may be
 
 _ENGINES: dict[str, object] = {}
+_SEEN: dict[str, tuple[float, int]] = {}  # location -> (when read, revision), per process
 
 
 def is_postgres(location: str) -> bool:
@@ -59,6 +60,11 @@ def engine_for(location: str):
     return _ENGINES[location]
 
 
+def forget_revision(location: str) -> None:
+    """After this process wrote: the next read asks the server again, at once."""
+    _SEEN.pop(location, None)
+
+
 def pg_sql(sql: str) -> str:
     """SQL written for both stores (`?` placeholders) in psycopg's style (`%s`)."""
     return sql.replace("%", "%%").replace("?", "%s")
@@ -70,7 +76,6 @@ class PostgisStore:
 
     location: str
     _cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
-    _seen: list = field(default_factory=lambda: [0.0, None], compare=False, hash=False, repr=False)
 
     @classmethod
     def open(cls, location: str) -> PostgisStore:
@@ -126,11 +131,12 @@ class PostgisStore:
     def revision(self) -> int:
         """The store's write counter, read at most once per `REVISION_TTL_S`."""
         now = time.monotonic()
-        if self._seen[1] is None or now - self._seen[0] > REVISION_TTL_S:
+        seen = _SEEN.get(self.location)
+        if seen is None or now - seen[0] > REVISION_TTL_S:
             with engine_for(self.location).connect() as conn:
                 rev = conn.exec_driver_sql(f'SELECT revision FROM "{STORE_REVISION}"').scalar()
-            self._seen[:] = [now, int(rev or 0)]
-        return self._seen[1]
+            seen = _SEEN[self.location] = (now, int(rev or 0))
+        return seen[1]
 
     def has_table(self, name: str) -> bool:
         key = ("has_table", name, self.revision)

@@ -4,8 +4,10 @@ every query the same, writes into PostGIS that are not supported yet say what to
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pandas as pd
@@ -13,12 +15,17 @@ import pytest
 import shapely
 
 from geodata.errors import StoreError
-from geodata.pg_store import PostgisStore, safe_location
+from geodata.imports import apply_import
+from geodata.pg_store import PostgisStore, forget_revision, safe_location
 from geodata.query import query_view
 from geodata.store import GpkgStore, open_store
-from geodata.store_copy import read_layers
+from geodata.store_copy import copy_store, read_layers
 from geodata.view import METRICS, MapView
+from loaders.registry import check_registry
 from tests.pg_support import new_database
+from tests.registry_files import GOOD, messy_workbook
+
+ROUNDS = 5
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -93,7 +100,7 @@ def test_a_rewrite_bumps_the_revision_another_process_sees(store, pg_server):
     reader = PostgisStore.open(url)
     before = reader.revision
     assert _cli("copy", store.location, url).returncode == 0  # another process writes
-    reader._seen[0] = 0.0  # past the revision's time to live
+    forget_revision(url)  # as when the revision's time to live has passed
     assert reader.revision == before + 1
 
 
@@ -107,23 +114,74 @@ def test_postgis_errors_say_what_to_do(pg_server, store, tmp_path):
     with pytest.raises(StoreError, match="chưa có bảng"):
         open_store(empty)
     with pytest.raises(StoreError, match="Kho nguồn và kho đích là một"):
-        from geodata.store_copy import copy_store
-
         copy_store(empty, empty)
     assert safe_location("postgresql://u:secret@h:5/db") == "postgresql://u:***@h:5/db"
 
 
-def test_imports_into_postgis_are_refused_with_the_way_round(pg_store, tmp_path):
-    """Registry imports write a GeoPackage in place; into PostGIS they are not written
-    yet: the command checks the file, stores nothing and names the two steps instead."""
-    csv = tmp_path / "so.csv"
-    csv.write_text(
-        "Tên mô hình,Loại mô hình,Tỉnh,Huyện,Xã/Phường,Năm thành lập\n"
-        "Tổ liên gia tự quản,Tổ liên gia tự quản,Hòa Bình,Đà Bắc,Xã Tú Lý,2019\n",
-        encoding="utf-8",
-    )
-    before = len(pg_store.table("models"))
-    done = _cli("import-models", str(csv), "--store", pg_store.location)
-    assert done.returncode == 2, done.stdout
-    assert "antt-map copy" in done.stderr and "chưa làm được" in done.stderr
-    assert len(PostgisStore.open(pg_store.location).table("models")) == before
+def _rows(store, suffix: str) -> pd.DataFrame:
+    rows = check_registry(store, messy_workbook(GOOD), "ds.xlsx", "models").accepted
+    return rows.assign(model_id=rows["model_id"].astype(str) + suffix, name=rows["name"] + suffix)
+
+
+def _import(location: str, rows: pd.DataFrame, name: str):
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    return apply_import(location, "models", rows, name, digest, 0)
+
+
+def test_two_imports_at_the_same_moment_are_both_stored_on_postgis(pg_server, store):
+    """Writers queue on the store's advisory lock: released together, many times, two
+    different imports are both committed, each with its `imports` record."""
+    url = new_database(pg_server)
+    copy_store(store.location, url)
+    pg = PostgisStore.open(url)
+    for round_ in range(ROUNDS):
+        a, b = _rows(pg, f"-{round_}a"), _rows(pg, f"-{round_}b")
+        barrier = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def job(rows, name, barrier=barrier, errors=errors):
+            barrier.wait()
+            try:
+                _import(url, rows, name)
+            except BaseException as err:  # handed to the test thread
+                errors.append(err)
+
+        threads = [
+            threading.Thread(target=job, args=(a, f"a{round_}.xlsx")),
+            threading.Thread(target=job, args=(b, f"b{round_}.xlsx")),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        forget_revision(url)
+        stored = set(PostgisStore.open(url).table("models")["model_id"])
+        assert set(a["model_id"]) <= stored and set(b["model_id"]) <= stored
+    names = PostgisStore.open(url).table("imports")["file_name"].tolist()
+    assert all(f"{k}{r}.xlsx" in names for r in range(ROUNDS) for k in "ab")
+
+
+def test_registry_import_into_postgis_from_the_command_line(pg_server, store, tmp_path):
+    url = new_database(pg_server)
+    copy_store(store.location, url)
+    before = PostgisStore.open(url).revision
+    path = tmp_path / "ds.xlsx"
+    path.write_bytes(messy_workbook(GOOD))
+    done = _cli("import-models", str(path), "--store", url)
+    assert done.returncode == 0, done.stderr
+    forget_revision(url)
+    pg = PostgisStore.open(url)
+    assert pg.revision == before + 1
+    models = pg.table("models")
+    assert (models["is_demo"] == 0).any() and not (models["is_demo"] == 1).any()
+    again = _cli("import-models", str(path), "--store", url)
+    assert again.returncode == 0 and "cùng kết quả" in again.stdout
+    assert len(PostgisStore.open(url).table("models")) == len(models)
+
+
+def test_boundary_imports_into_postgis_say_the_way_round(pg_store):
+    """Boundary imports update polygons in place in a GeoPackage; into PostGIS they are
+    not written yet: refused before anything is written, with the two steps instead."""
+    with pytest.raises(StoreError, match="antt-map copy"):
+        _ = pg_store.path
