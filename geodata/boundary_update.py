@@ -1,7 +1,8 @@
 """Put official polygons in place of the approximate ones: in place, in one transaction.
 
-With the store's write lock held and inside one `BEGIN IMMEDIATE` transaction
-(`geodata.gpkg_write.write_transaction`), the polygons, areas and flags of the
+With the store's write lock held and inside one transaction
+(`geodata.store_write.write_session`: `BEGIN IMMEDIATE` on a GeoPackage, an advisory
+lock on PostGIS), the polygons, areas and flags of the
 `admin_units` rows are updated (the R-tree follows through GDAL's triggers), the
 outlines around and beneath them are made consistent (`geodata.outlines`), the
 version's description is rebuilt and the `imports` record written. A failure anywhere
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,10 +28,11 @@ import shapely
 
 from geodata.display_docs import refresh_docs
 from geodata.errors import StoreError
-from geodata.gpkg_write import gpkg_blob, read_units, write_transaction
+from geodata.gpkg_write import read_units
 from geodata.imports import _Unchanged, record_import
 from geodata.outlines import apply_official, areas_km2
 from geodata.schema import ADMIN_UNITS, BOUNDARY_VERSIONS, IMPORTS, LEVEL_LABELS_VI
+from geodata.store_write import Tx, db_errors, write_session
 
 PARTS_COLUMN = "source_parts"
 
@@ -105,7 +106,7 @@ def replace_geometries(
     new = {str(c): g for c, g in zip(shapes["code"], shapes.geometry, strict=True)}
     checksum = _shapes_checksum(checksum, version, level, new)
     try:
-        with write_transaction(store.path) as conn:
+        with write_session(store.location) as conn:
             prev = conn.execute(
                 f'SELECT imported_at FROM "{IMPORTS}" WHERE checksum = ? AND kind = ? '
                 "ORDER BY fid DESC",
@@ -124,8 +125,8 @@ def replace_geometries(
             refresh_docs(conn, version)  # display geometry committed with the new shapes
     except _Unchanged as same:
         return BoundaryUpdate(0, -1, True, same.previous)
-    except sqlite3.Error as err:
-        why = "đĩa đầy" if "full" in str(err).lower() else str(err)
+    except db_errors() as err:
+        why = "đĩa đầy" if "full" in str(err).lower() else str(err).splitlines()[0]
         raise StoreError(
             f"Nhập ranh giới '{file_name}' thất bại ({why}); kho dữ liệu được giữ nguyên."
         ) from err
@@ -140,13 +141,13 @@ def replace_geometries(
     )
 
 
-def _read_units(conn: sqlite3.Connection, version: str) -> pd.DataFrame:
+def _read_units(conn: Tx, version: str) -> pd.DataFrame:
     """Every unit of the version as read inside the transaction (so nothing another
     writer committed before is overwritten with a stale copy)."""
     return read_units(conn, version, ("fid", "level", "code", "parent_code", "is_approximate"))
 
 
-def _write_units(conn: sqlite3.Connection, units: pd.DataFrame, changes) -> None:
+def _write_units(conn: Tx, units: pd.DataFrame, changes) -> None:
     rows = changes.rows
     if not rows:
         return
@@ -155,14 +156,15 @@ def _write_units(conn: sqlite3.Connection, units: pd.DataFrame, changes) -> None
     areas = dict(zip(moved, areas_km2([geoms[i] for i in moved]), strict=True))
     flags = {i: changes.approximate.get(i, int(units.at[i, "is_approximate"])) for i in rows}
     conn.executemany(
-        f'UPDATE "{ADMIN_UNITS}" SET geom = ?, area_km2 = ? , is_approximate = ? WHERE fid = ?',
-        [(gpkg_blob(geoms[i]), float(areas[i]), flags[i], int(units.at[i, "fid"])) for i in moved],
+        f'UPDATE "{ADMIN_UNITS}" SET geom = {conn.geom_write}, area_km2 = ? , is_approximate = ? '
+        "WHERE fid = ?",
+        [(conn.encode(geoms[i]), float(areas[i]), flags[i], int(units.at[i, "fid"])) for i in moved],
     )
     conn.executemany(
         f'UPDATE "{ADMIN_UNITS}" SET is_approximate = ? WHERE fid = ?',
         [(flags[i], int(units.at[i, "fid"])) for i in rows if i not in changes.geometry],
     )
-    if moved:
+    if moved and conn.backend == "gpkg":  # the GeoPackage's own extent of the layer
         minx, miny, maxx, maxy = shapely.total_bounds([geoms[i] for i in moved])
         conn.execute(
             "UPDATE gpkg_contents SET min_x = MIN(COALESCE(min_x, ?), ?), "
@@ -183,12 +185,11 @@ def _write_units(conn: sqlite3.Connection, units: pd.DataFrame, changes) -> None
         )
 
 
-def _has_parts_column(conn: sqlite3.Connection) -> bool:
-    cols = {r[1] for r in conn.execute(f'PRAGMA table_info("{BOUNDARY_VERSIONS}")')}
-    return PARTS_COLUMN in cols
+def _has_parts_column(conn: Tx) -> bool:
+    return PARTS_COLUMN in conn.columns(BOUNDARY_VERSIONS)
 
 
-def _read_parts(conn: sqlite3.Connection, version: str) -> dict:
+def _read_parts(conn: Tx, version: str) -> dict:
     """The version's description parts; built from its `source` on the first import
     (older stores appended file names with " | ": only the first part is the
     approximate description)."""
@@ -206,7 +207,7 @@ def _read_parts(conn: sqlite3.Connection, version: str) -> dict:
 
 
 def _write_version(
-    conn: sqlite3.Connection, version: str, parts: dict, level: str, codes: list[str], source: str
+    conn: Tx, version: str, parts: dict, level: str, codes: list[str], source: str
 ) -> int:
     """Record which file now provides which units, then rebuild the description and the
     version's flag from what is stored. Returns the units still approximate."""

@@ -229,19 +229,22 @@ def register_functions(conn: sqlite3.Connection) -> None:
         conn.create_function(name, 1, bound(i), deterministic=True)
 
 
-def read_units(conn: sqlite3.Connection, version: str, columns: tuple[str, ...]):
+def read_units(conn, version: str, columns: tuple[str, ...]):
     """`columns` and the decoded polygon (`geometry`) of every unit of `version`, in
-    stored order, read on the caller's connection: inside a write transaction it sees
-    that transaction's own changes, and no second reader is opened (which a concurrent
-    writer's journal would refuse)."""
+    stored order, read on the caller's connection (a `geodata.store_write.Tx`, or a raw
+    sqlite3 one): inside a write transaction it sees that transaction's own changes, and
+    no second reader is opened (which a concurrent writer's journal would refuse)."""
     import pandas as pd
 
     from geodata.schema import ADMIN_UNITS
+    from geodata.store_write import as_tx
 
+    tx = as_tx(conn)
     cols = ", ".join(f'"{c}"' for c in columns)
-    rows = conn.execute(
-        f'SELECT {cols}, geom FROM "{ADMIN_UNITS}" WHERE version = ? ORDER BY fid', (version,)
+    rows = tx.execute(
+        f'SELECT {cols}, {tx.geom_read} FROM "{ADMIN_UNITS}" WHERE version = ? ORDER BY fid',
+        (version,),
     ).fetchall()
-    units = pd.DataFrame([r[:-1] for r in rows], columns=list(columns))
-    units["geometry"] = [blob_geometry(r[-1]) for r in rows]
+    units = pd.DataFrame([tuple(r)[:-1] for r in rows], columns=list(columns))
+    units["geometry"] = [tx.decode(r[-1]) for r in rows]
     return units

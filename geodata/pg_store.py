@@ -106,16 +106,6 @@ class PostgisStore:
         return store
 
     @property
-    def path(self):
-        """Registry and boundary imports write a GeoPackage in place; into PostGIS they
-        are not written yet, and say what to do instead."""
-        raise StoreError(
-            f"Nhập dữ liệu thẳng vào kho PostGIS '{self.label}' chưa làm được trong phiên bản "
-            "này. Nhập vào một kho GeoPackage (--store KHO.gpkg) rồi chép sang bằng "
-            f"antt-map copy KHO.gpkg {self.label}."
-        )
-
-    @property
     def label(self) -> str:
         """What a footer or message names the store by (no password)."""
         return safe_location(self.location)

@@ -68,9 +68,9 @@ def copy_store(source: str, target: str) -> dict[str, int]:
         # key): written through their own code, after the layers pyogrio writes
         plain = {k: v for k, v in layers.items() if k not in (DISPLAY_SHAPES, NAME_ALIASES)}
         write_store(target, plain)
-        from geodata.gpkg_write import write_transaction
+        from geodata.store_write import write_session
 
-        with write_transaction(target) as conn:
+        with write_session(target) as conn:
             if DISPLAY_SHAPES in layers and len(layers[DISPLAY_SHAPES]):
                 docs = docs_from_table(layers[DISPLAY_SHAPES])
                 for version in sorted({d.version for d in docs}):

@@ -17,8 +17,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import shapely
+
 from geodata.errors import StoreError
-from geodata.gpkg_write import LOCK_TIMEOUT_S, write_transaction
+from geodata.gpkg_write import LOCK_TIMEOUT_S, blob_geometry, gpkg_blob, write_transaction
 from geodata.pg_store import (
     STORE_REVISION,
     engine_for,
@@ -30,9 +32,13 @@ from geodata.pg_store import (
 
 
 class Tx:
-    """The caller's side of a write transaction on either store."""
+    """The caller's side of a write transaction on either store, with the few things
+    the two databases spell differently: how a polygon is read and written, and how a
+    table's columns are listed."""
 
     backend: str  # "gpkg" or "postgis"
+    geom_read: str  # the select expression of the geometry column
+    geom_write: str  # the placeholder expression a geometry value is written with
 
     def execute(self, sql: str, params: Sequence = ()):
         raise NotImplementedError
@@ -40,9 +46,22 @@ class Tx:
     def executemany(self, sql: str, rows: Sequence[Sequence]) -> None:
         raise NotImplementedError
 
+    def decode(self, value):
+        """A shapely geometry from what `geom_read` selected."""
+        raise NotImplementedError
+
+    def encode(self, geom):
+        """The parameter `geom_write` takes for a (Multi)Polygon in EPSG:4326."""
+        raise NotImplementedError
+
+    def columns(self, table: str) -> set[str]:
+        raise NotImplementedError
+
 
 class _SqliteTx(Tx):
     backend = "gpkg"
+    geom_read = "geom"
+    geom_write = "?"
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
@@ -53,9 +72,20 @@ class _SqliteTx(Tx):
     def executemany(self, sql: str, rows: Sequence[Sequence]) -> None:
         self.conn.executemany(sql, rows)
 
+    def decode(self, value):
+        return blob_geometry(value)
+
+    def encode(self, geom):
+        return gpkg_blob(geom)
+
+    def columns(self, table: str) -> set[str]:
+        return {r[1] for r in self.conn.execute(f'PRAGMA table_info("{table}")')}
+
 
 class _PgTx(Tx):
     backend = "postgis"
+    geom_read = 'ST_AsBinary("geom")'
+    geom_write = "ST_Multi(ST_GeomFromWKB(?, 4326))"
 
     def __init__(self, conn):
         self.conn = conn
@@ -67,6 +97,25 @@ class _PgTx(Tx):
         rows = [tuple(r) for r in rows]
         if rows:
             self.conn.exec_driver_sql(pg_sql(sql), rows)
+
+    def decode(self, value):
+        return shapely.from_wkb(bytes(value))
+
+    def encode(self, geom):
+        return shapely.to_wkb(geom, output_dimension=2)
+
+    def columns(self, table: str) -> set[str]:
+        rows = self.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND table_name = ?",
+            (table,),
+        ).fetchall()
+        return {r[0] for r in rows}
+
+
+def as_tx(conn) -> Tx:
+    """A `Tx` for a raw sqlite3 connection (callers that hold one already)."""
+    return conn if isinstance(conn, Tx) else _SqliteTx(conn)
 
 
 def db_errors() -> tuple[type[BaseException], ...]:

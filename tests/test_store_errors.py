@@ -48,9 +48,23 @@ def test_directory_is_refused(tmp_path):
         GpkgStore.open(tmp_path)
 
 
-def test_postgres_url_is_refused_clearly():
-    with pytest.raises(StoreError, match="loại 'postgresql' chưa được hỗ trợ"):
-        GpkgStore.open("postgresql://localhost/antt")
+def test_an_unknown_kind_of_store_is_refused_naming_the_two_kinds():
+    from geodata.store import open_store
+
+    with pytest.raises(StoreError, match=r"loại 'mysql' không được hỗ trợ.*GeoPackage.*PostGIS"):
+        open_store("mysql://localhost/antt")
+
+
+def test_an_unreachable_postgis_store_says_what_to_check():
+    from geodata.store import open_store
+    from tests.browser_support import free_port
+
+    with pytest.raises(StoreError, match=r"Không kết nối được kho PostGIS.*Kiểm tra máy chủ, cổng"):
+        open_store(f"postgresql://antt:bi-mat@127.0.0.1:{free_port()}/antt")
+    try:
+        open_store(f"postgresql://antt:bi-mat@127.0.0.1:{free_port()}/antt")
+    except StoreError as err:
+        assert "bi-mat" not in str(err)  # a password is never shown
 
 
 def test_store_setting_order(monkeypatch):

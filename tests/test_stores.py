@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from geodata.boundary_update import replace_geometries
 from geodata.errors import StoreError
 from geodata.imports import apply_import
 from geodata.pg_store import PostgisStore, forget_revision, safe_location
@@ -22,6 +23,7 @@ from geodata.store import GpkgStore, open_store
 from geodata.store_copy import copy_store, read_layers
 from geodata.view import METRICS, MapView
 from loaders.registry import check_registry
+from tests.helpers import official_districts
 from tests.pg_support import new_database
 from tests.registry_files import GOOD, messy_workbook
 
@@ -180,8 +182,59 @@ def test_registry_import_into_postgis_from_the_command_line(pg_server, store, tm
     assert len(PostgisStore.open(url).table("models")) == len(models)
 
 
-def test_boundary_imports_into_postgis_say_the_way_round(pg_store):
-    """Boundary imports update polygons in place in a GeoPackage; into PostGIS they are
-    not written yet: refused before anything is written, with the two steps instead."""
-    with pytest.raises(StoreError, match="antt-map copy"):
-        _ = pg_store.path
+def test_a_boundary_import_and_a_registry_import_at_once_are_both_stored_on_postgis(
+    pg_server, store
+):
+    """The boundary import updates polygons in place in the same transaction as its
+    display documents; a registry import released at the same moment is kept too."""
+    url = new_database(pg_server)
+    copy_store(store.location, url)
+    pg = PostgisStore.open(url)
+    shapes = official_districts(pg).rename(columns={"MA_HUYEN": "code"})
+    shapes["code"] = shapes["code"].astype(str)
+    shapes = shapes[["code", "geometry"]]
+    rows = _rows(pg, "-ranh-gioi")
+    doc = (
+        'SELECT hash FROM "display_shapes" WHERE version = ? AND level = ? AND band = ? '
+        "AND area = ?"
+    )
+    key = ("vn-2024", "district", "country", "")
+    before = pg.fetch_one(doc, key)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def boundaries():
+        barrier.wait()
+        try:
+            replace_geometries(
+                pg, "vn-2024", "district", shapes, "huyen.geojson",
+                hashlib.sha256(b"huyen").hexdigest(), "huyen.geojson (nhập 01/12/2026)",
+            )  # fmt: skip
+        except BaseException as err:
+            errors.append(err)
+
+    def registry():
+        barrier.wait()
+        try:
+            _import(url, rows, "ds.xlsx")
+        except BaseException as err:
+            errors.append(err)
+
+    threads = [threading.Thread(target=boundaries), threading.Thread(target=registry)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    forget_revision(url)
+    after = PostgisStore.open(url)
+    assert {"boundaries", "models"} <= set(after.table("imports")["kind"])
+    assert set(rows["model_id"]) <= set(after.table("models")["model_id"])
+    got = after.unit_shapes("vn-2024", "district").set_index("code")
+    for code, geom in zip(shapes["code"], shapes.geometry, strict=True):
+        assert got.at[code, "is_approximate"] == 0
+        assert shapely.equals_exact(
+            shapely.normalize(got.geometry[code]), shapely.normalize(geom), tolerance=1e-9
+        )
+    # the display documents were prepared anew in the same transaction
+    assert after.fetch_one(doc, key) != before
