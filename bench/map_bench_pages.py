@@ -139,7 +139,7 @@ def sessions_replayed(bench: Bench, rec, n: int) -> dict:
 
     ctx, page, _w = bench.new_page()
     start = threading.Event()
-    results, threads = replay_many(rec, bench.url, n - 1, start)
+    results, threads, errors = replay_many(rec, bench.url, n - 1, start)
     time.sleep(0.5)  # every replay thread is waiting at `start`
     t0 = time.time() * 1000
     start.set()
@@ -148,7 +148,7 @@ def sessions_replayed(bench: Bench, rec, n: int) -> dict:
     for t in threads:
         t.join(900)
     ctx.close()
-    if len(results) < n - 1:
+    if len(results) + len(errors) < n - 1:
         raise RuntimeError(f"only {len(results)}/{n - 1} replayed sessions finished")
     browser_data, drawn = (v["values"] - t0) / 1000, (v["drawn"] - t0) / 1000
     return {
@@ -156,4 +156,5 @@ def sessions_replayed(bench: Bench, rec, n: int) -> dict:
         "browser_data_s": browser_data,
         "browser_drawn_s": drawn,
         "replay_done": [r["done_s"] for r in results],
+        "errors": errors,
     }

@@ -48,7 +48,7 @@ def recording(wire) -> Recording:
     return Recording(tuple(urls), tuple(wire.sent[:2]))
 
 
-def _fetch_all(host: str, port: int, paths: list[str]) -> int:
+def _fetch_all(host: str, port: int, paths: list[str], agent: str = "") -> int:
     """Every path over six keep-alive connections; bytes received (compressed)."""
     lock, todo, total = threading.Lock(), list(paths), [0]
 
@@ -59,7 +59,8 @@ def _fetch_all(host: str, port: int, paths: list[str]) -> int:
                 if not todo:
                     break
                 path = todo.pop(0)
-            conn.request("GET", path, headers={"Accept-Encoding": "gzip"})
+            headers = {"Accept-Encoding": "gzip"} | ({"User-Agent": agent} if agent else {})
+            conn.request("GET", path, headers=headers)
             body = conn.getresponse().read()
             with lock:
                 total[0] += len(body)
@@ -82,13 +83,14 @@ def _until_finished(ws, t0: float, data_at: list[float]) -> None:
             return
 
 
-def replay(rec: Recording, url: str, start: threading.Event) -> dict:
+def replay(rec: Recording, url: str, start: threading.Event, agent: str = "") -> dict:
     """One session; seconds from `start` to the map's data on the socket and to the end
-    of the second run, and the HTTP bytes it received."""
+    of the second run, and the HTTP bytes it received. `agent` is its User-Agent (behind
+    nginx, which replica serves a browser depends on its address and browser)."""
     p = urlparse(url)
     start.wait()
     t0 = time.perf_counter()
-    http_bytes = _fetch_all(p.hostname, p.port, list(rec.urls))
+    http_bytes = _fetch_all(p.hostname, p.port, list(rec.urls), agent)
     data_at: list[float] = []
     with connect(
         f"ws://{p.netloc}/_stcore/stream",
@@ -96,6 +98,7 @@ def replay(rec: Recording, url: str, start: threading.Event) -> dict:
         origin=f"{p.scheme}://{p.netloc}",
         max_size=None,
         open_timeout=300,
+        user_agent_header=agent or None,
     ) as ws:
         ws.send(rec.messages[0])
         _until_finished(ws, t0, data_at)
@@ -108,14 +111,19 @@ def replay(rec: Recording, url: str, start: threading.Event) -> dict:
 
 
 def replay_many(rec: Recording, url: str, n: int, start: threading.Event) -> list:
-    """n replayed sessions, each in its own thread, released together by `start`; the
-    returned list is filled as they finish (join the threads to wait)."""
+    """n replayed sessions, each in its own thread (and with its own User-Agent, as n
+    browsers have), released together by `start`; the returned list is filled as they
+    finish, and a session that failed is counted in `errors` (join the threads to wait)."""
     results: list[dict] = []
+    errors: list[str] = []
 
-    def run() -> None:
-        results.append(replay(rec, url, start))
+    def run(i: int) -> None:
+        try:
+            results.append(replay(rec, url, start, f"antt-bench-replay-{i}"))
+        except Exception as err:  # counted: the bench reports errors, it does not hide them
+            errors.append(f"{type(err).__name__}: {err}")
 
-    threads = [threading.Thread(target=run, daemon=True) for _ in range(n)]
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(n)]
     for t in threads:
         t.start()
-    return [results, threads]
+    return [results, threads, errors]

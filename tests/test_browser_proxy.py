@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -15,77 +14,31 @@ import pytest
 from geodata.store_copy import copy_store
 from tests.browser_support import (
     ARTIFACTS,
-    Server,
-    free_port,
     map_frame,
     offline_page,
     wait_for,
     wait_idle,
 )
 from tests.pg_support import new_database
+from tests.proxy_support import deployment as deployment_of
+from tests.proxy_support import nginx_binary
 from tests.registry_files import GOOD, messy_workbook
 
 pytestmark = pytest.mark.browser
 
-DEPLOY = Path(__file__).resolve().parents[1] / "deploy" / "nginx" / "antt-map.conf"
 AGENTS = [f"Mozilla/5.0 (X11; Linux x86_64) phong-hop-{i}" for i in range(6)]
-
-
-def nginx_conf(folder: Path, listen: int, replicas: list[int]) -> Path:
-    """deploy/nginx/antt-map.conf as shipped, with this test's ports, in a main config
-    that runs nginx unprivileged in `folder`."""
-    site = DEPLOY.read_text(encoding="utf-8")
-    servers = "".join(f"    server 127.0.0.1:{p};\n" for p in replicas)
-    site = re.sub(r"(    server 127\.0\.0\.1:\d+;\n)+", servers, site)
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen};")
-    conf = folder / "nginx.conf"
-    conf.write_text(
-        f"worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
-        "events { worker_connections 256; }\n"
-        f"http {{\n access_log {folder}/access.log;\n client_body_temp_path {folder}/body;\n"
-        f" proxy_temp_path {folder}/proxy;\n fastcgi_temp_path {folder}/fcgi;\n"
-        f" uwsgi_temp_path {folder}/uwsgi;\n scgi_temp_path {folder}/scgi;\n{site}\n}}\n",
-        encoding="utf-8",
-    )
-    return conf
 
 
 @pytest.fixture(scope="module")
 def deployment(pg_server, demo_build, tmp_path_factory):
-    nginx = shutil.which("nginx") or (
-        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
-    )
-    if not nginx:
+    if nginx_binary() is None:
         if os.environ.get("ANTT_REQUIRE_PG") == "1":
             pytest.fail("nginx is required here (apt-get install nginx; .ci/run does)")
         pytest.skip("nginx is not installed")
     url = new_database(pg_server)
     copy_store(str(demo_build.path), url)
-    folder = tmp_path_factory.mktemp("proxy")
-    replicas = [Server(url, folder / f"replica{i}.log") for i in range(2)]
-    for r in replicas:
-        r.wait_ready()
-    port = free_port()
-    conf = nginx_conf(folder, port, [r.port for r in replicas])
-    proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(folder), "-g", "daemon off;"])
-    try:
-        wait_for(lambda: _answers(f"http://127.0.0.1:{port}/_stcore/health"), what="nginx")
-        yield {"url": url, "proxy": f"http://localhost:{port}", "replicas": replicas}
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        for r in replicas:
-            r.stop()
-
-
-def _answers(url: str) -> bool:
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return r.status == 200
-    except OSError:
-        return False
+    with deployment_of(url, tmp_path_factory.mktemp("proxy")) as (proxy, replicas):
+        yield {"url": url, "proxy": proxy, "replicas": replicas}
 
 
 def _sessions_on(port: int) -> int:
