@@ -212,6 +212,14 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("source", metavar="NGUON", help="kho nguồn: tệp .gpkg hoặc postgresql://…")
     copy.add_argument("target", metavar="DICH", help="kho đích: tệp .gpkg hoặc postgresql://…")
 
+    upgrade = sub.add_parser(
+        "upgrade",
+        help="nâng cấp tại chỗ một kho do phiên bản cũ của ứng dụng tạo",
+        description="Thêm vào kho những gì phiên bản này cần (mỗi bước một lần, ghi vào "
+        "schema_version); kho đã ở phiên bản mới nhất thì không bị ghi gì.",
+    )
+    _add_store(upgrade)
+
     serve = sub.add_parser("serve", help="mở bảng điều khiển (dựng kho mẫu nếu chưa có)")
     _add_store(serve)
     serve.add_argument("--port", type=int, default=8501)
@@ -394,6 +402,11 @@ def _cmd_serve(args) -> int:
         if not store.exists():
             print(f"Chưa có kho dữ liệu {store}: dựng kho mẫu lần đầu…", file=sys.stderr, flush=True)
             build_demo_store(store, progress=lambda m: print(m, file=sys.stderr, flush=True))
+    from geodata.migrations import pending, upgrade
+
+    if pending(open_store(str(store))):  # an older store is brought up to date first
+        for step in upgrade(str(store), reference_data()):
+            print(f"Đã nâng cấp kho: {step}", file=sys.stderr, flush=True)
     env = {**os.environ, "ANTT_STORE": str(store)}
     from dashboard.assets import ensure_static_assets
 
@@ -405,6 +418,28 @@ def _cmd_serve(args) -> int:
     sys.stderr.flush()
     os.chdir(APP.parent)
     os.execve(sys.executable, cmd, env)
+
+
+def _cmd_upgrade(args) -> int:
+    from geodata.migrations import pending, upgrade
+    from geodata.store import open_store, resolve_store
+
+    location = resolve_store(args.store)
+    store = open_store(location)
+    if not pending(store):
+        print(f"Kho {store.label} đã ở phiên bản mới nhất; không cần nâng cấp.")
+        return 0
+    for step in upgrade(location, reference_data()):
+        print(f"Đã nâng cấp kho {store.label}: {step}")
+    return 0
+
+
+def reference_data() -> dict:
+    """What the upgrade steps take from the reference packages (loaders → geodata)."""
+    from geodata.build import official_areas
+    from loaders.reference import read_reference_lists
+
+    return {"official_areas": official_areas(read_reference_lists().current)}
 
 
 def _cmd_copy(args) -> int:
@@ -419,6 +454,7 @@ def _cmd_copy(args) -> int:
 
 
 COMMANDS = {
+    "upgrade": _cmd_upgrade,
     "copy": _cmd_copy,
     "demo": _cmd_demo,
     "query": _cmd_query,

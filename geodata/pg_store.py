@@ -25,7 +25,7 @@ from geodata.schema import ADMIN_UNIT_COLUMNS, ADMIN_UNITS, REQUIRED_TABLES, STO
 
 STORE_REVISION = "store_revision"
 SCHEMA_VERSION = "schema_version"
-SCHEMA = 1  # the layout this code writes; a store of an older one is upgraded in place
+SCHEMA = 2  # the layout this code writes (= geodata.migrations.LATEST; older: upgraded)
 REVISION_TTL_S = 1.0  # how stale a replica's idea of the revision may be
 
 _ENGINES: dict[str, object] = {}

@@ -238,3 +238,42 @@ def test_a_boundary_import_and_a_registry_import_at_once_are_both_stored_on_post
         )
     # the display documents were prepared anew in the same transaction
     assert after.fetch_one(doc, key) != before
+
+
+def test_an_older_store_is_upgraded_in_place_once(store, pg_server, tmp_path):
+    """A store built before `official_areas` existed gets it (from the reference list)
+    and its step in `schema_version`; an up-to-date store is not written at all."""
+    import shutil
+    import sqlite3
+
+    from geodata.migrations import LATEST
+    from geodata.pg_store import SCHEMA, engine_for
+
+    assert SCHEMA == LATEST  # a store written whole is at the latest layout
+    old = tmp_path / "cu.gpkg"
+    shutil.copy(store.location, old)
+    with sqlite3.connect(old) as conn:
+        conn.execute('DROP TABLE "official_areas"')
+        conn.execute("DELETE FROM gpkg_contents WHERE table_name = 'official_areas'")
+    conn.close()
+    done = _cli("upgrade", "--store", str(old))
+    assert done.returncode == 0, done.stderr
+    assert "official_areas" in done.stdout
+    upgraded = GpkgStore.open(old)
+    assert len(upgraded.table("official_areas")) == len(store.table("official_areas"))
+    assert upgraded.fetch_one('SELECT MAX(version) FROM "schema_version"')[0] == LATEST
+    stamp = old.stat().st_mtime_ns
+    again = _cli("upgrade", "--store", str(old))
+    assert again.returncode == 0 and "mới nhất" in again.stdout
+    assert old.stat().st_mtime_ns == stamp
+    # the same on PostGIS
+    url = new_database(pg_server)
+    copy_store(store.location, url)
+    assert "mới nhất" in _cli("upgrade", "--store", url).stdout
+    with engine_for(url).begin() as conn:
+        conn.exec_driver_sql('DROP TABLE "official_areas"')
+        conn.exec_driver_sql('DELETE FROM "schema_version"')
+    done = _cli("upgrade", "--store", url)
+    assert done.returncode == 0 and "official_areas" in done.stdout, done.stderr
+    forget_revision(url)
+    assert len(PostgisStore.open(url).table("official_areas")) == len(store.table("official_areas"))
