@@ -47,6 +47,7 @@ from map_bench_pages import (  # noqa: E402
     Bench,
     cpu_s,
     map_state,
+    print_table,
     rss_mb,
     sessions_at_once,
     sessions_replayed,
@@ -268,9 +269,7 @@ def report(r: dict) -> None:
     ]  # fmt: skip
     rows.append(("requests to other hosts (nothing may reach the internet)",
                  str(len(r["external"])), "0"))  # fmt: skip
-    width = max(len(a) for a, _, _ in rows)
-    for a, b, c in rows:
-        print(f"| {a:<{width}} | {b} | {c} |")
+    print_table(rows)
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -158,3 +158,10 @@ def sessions_replayed(bench: Bench, rec, n: int) -> dict:
         "replay_done": [r["done_s"] for r in results],
         "errors": errors,
     }
+
+
+def print_table(rows: list[tuple[str, str, str]]) -> None:
+    """The README's table rows: what, measured, target."""
+    width = max(len(a) for a, _, _ in rows)
+    for a, b, c in rows:
+        print(f"| {a:<{width}} | {b} | {c} |")

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from map_bench_pages import Bench, sessions_replayed, wait_state  # noqa: E402
+from map_bench_pages import Bench, print_table, sessions_replayed, wait_state  # noqa: E402
 from map_bench_replay import recording  # noqa: E402
 
 from tests.browser_support import CHROMIUM_ARGS, chromium_path, wait_for  # noqa: E402
@@ -140,9 +140,7 @@ def report(r: dict) -> None:
          f"{r['download_s']:.2f} s, {r['download_mb']:.2f} MB", "—"),
         ("requests to other hosts", str(len(r["external"])), "0"),
     ]  # fmt: skip
-    width = max(len(a) for a, _, _ in rows)
-    for a, b, c in rows:
-        print(f"| {a:<{width}} | {b} | {c} |")
+    print_table(rows)
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -76,3 +76,21 @@ def pg_store(pg_server, demo_build):
 def any_store(request):
     """The demo store on each backend in turn (as geopandas and pyogrio test engines)."""
     return request.getfixturevalue("store" if request.param == "gpkg" else "pg_store")
+
+
+@pytest.fixture(scope="module")
+def server(demo_build, tmp_path_factory):
+    """`antt-map serve` on the demo store, for the browser tests of one module."""
+    from tests.browser_support import serving
+
+    with serving(demo_build.path, tmp_path_factory.mktemp("srv")) as srv:
+        yield srv
+
+
+@pytest.fixture(params=["1920", "1366"])
+def page(browser, request):
+    """An offline Chromium page at each of the meeting room's two window sizes."""
+    from tests.browser_support import SIZES, offline_page
+
+    with offline_page(browser, *SIZES[request.param], request.node.name) as pg:
+        yield pg

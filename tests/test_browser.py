@@ -9,17 +9,11 @@ from tests.browser_support import (
     OfflineGuard,
     map_frame,
     offline_page,
-    serving,
     wait_for,
 )
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture(scope="module")
-def server(demo_build, tmp_path_factory):
-    with serving(demo_build.path, tmp_path_factory.mktemp("srv")) as srv:
-        yield srv
 
 
 @pytest.fixture

@@ -9,12 +9,9 @@ from geodata.query import active_models
 from geodata.view import MapView
 from tests.browser_support import (
     ARTIFACTS,
-    SIZES,
     click_unit,
     href,
     map_frame,
-    offline_page,
-    serving,
     wait_for,
     wait_idle,
 )
@@ -22,16 +19,6 @@ from tests.browser_support import (
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def server(demo_build, tmp_path_factory):
-    with serving(demo_build.path, tmp_path_factory.mktemp("srv")) as srv:
-        yield srv
-
-
-@pytest.fixture(params=sorted(SIZES))
-def page(browser, request):
-    with offline_page(browser, *SIZES[request.param], request.node.name) as pg:
-        yield pg
 
 
 def legend(frame) -> str:
