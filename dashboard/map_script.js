@@ -54,16 +54,18 @@
       if (!fe || !win) return;
       var top = fe.getBoundingClientRect().top + win.scrollY;
       var h = Math.max(380, Math.round(win.innerHeight - top - 44));
-      if (fe.style.height === h + "px") return;
-      fe.style.setProperty("height", h + "px", "important");
-      // a map nobody has moved yet shows its whole area again at the new size
-      var A = window.antt || {};
-      if (!A.touched && A.bounds) {
-        map.invalidateSize({pan: false});
-        map.fitBounds(A.bounds, {animate: false});
-      }
+      if (fe.style.height !== h + "px") fe.style.setProperty("height", h + "px", "important");
     } catch (err) { /* not inside the page */ }
   }
+  // A map nobody has moved yet shows its whole area at whatever size its frame gets:
+  // a frame can be laid out after the map was made (zero-sized while the page reran,
+  // then the map fitted the whole world), or grow to the window's height afterwards.
+  function refit() {
+    var A = window.antt || {}, size = map.getSize();
+    if (!A.touched && A.bounds && size.x > 0 && size.y > 0) map.fitBounds(A.bounds, {animate: false});
+  }
+  map.on("resize", refit);
+  setTimeout(function () { map.invalidateSize({pan: false}); refit(); }, 0);
   ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (ev) {
     map.getContainer().addEventListener(ev, function () { (window.antt || {}).touched = true; });
   });

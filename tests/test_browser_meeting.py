@@ -21,8 +21,6 @@ from tests.browser_support import (
 pytestmark = pytest.mark.browser
 
 
-
-
 def maps(page) -> list:
     """The map frames whose units are drawn and values applied, left to right."""
     out = []
@@ -229,3 +227,32 @@ def test_model_types_offer_no_english_select_all(server, page):
     assert "Select all" not in body and "Select " not in body
     page.keyboard.press("Escape")
     time.sleep(0.2)
+
+
+def test_choosing_a_province_then_a_district_shows_the_district_whole(server, page):
+    """Found by a stranger's check: after the district was picked, its map opened on the
+    whole world (zoom 0, the frame laid out after the map fitted itself)."""
+    page.goto(f"{server.url}/?to=2024")
+    _frame, key = map_frame(page)
+    wait_idle(page)
+    pick_option(page, "Tỉnh/thành phố", "Tỉnh Hòa Bình", typed="Hòa Bình")
+    _frame, key = map_frame(page, not_key=key)
+    wait_idle(page)
+    pick_option(page, "Huyện/quận", "Huyện Đà Bắc", typed="Đà Bắc")
+    wait_for(lambda: "area=150" in href(page), what="area=150")
+
+    def fitted():
+        frame = next(iter(maps(page)), None)
+        if frame is None:
+            return None
+        return frame.evaluate(
+            """() => { const m = window.antt.map, u = window.antt.units;
+              if (!u || u.getLayers().length !== 17) return null;
+              const view = m.getBounds(), b = u.getBounds();
+              return {zoom: m.getZoom(), whole: view.contains(b),
+                      share: (b.getEast() - b.getWest()) / (view.getEast() - view.getWest())}; }"""
+        )
+
+    got = wait_for(lambda: (g := fitted()) and g["zoom"] > 8 and g, what="the district fitted")
+    assert got["whole"] and got["share"] > 0.3, got
+    shot(page, "district_fitted")
