@@ -213,7 +213,8 @@ def class_labels(classes: Classes, metric) -> list[str]:
                 else f"{fmt_number(start, metric)} – {fmt_number(end, metric)}"
             )
         else:
-            a, b = fmt_number(lo, metric), fmt_number(hi, metric)
+            start = classes.lows[i] if classes.lows else lo
+            a, b = fmt_number(start, metric), fmt_number(hi, metric)
             labels.append(b if classes.exact or a == b else f"{a} – {b}")
         lo = hi
     return labels

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import uuid
 
 import streamlit as st
 
 from dashboard import state as S
 from dashboard.safe_text import md
 from geodata.classify import SCHEMES
+from geodata.errors import AnttError
 from geodata.names import fold
 from geodata.query import ViewResult, data_years
 from geodata.schema import LEVEL_LABELS_VI, LEVELS
@@ -64,6 +67,43 @@ def _unit_select(container, label: str, units, key: str, on_change, all_label: s
         on_change=on_change,
         format_func=lambda c: all_label if not c else names[c],
     )
+
+
+LOG = logging.getLogger("antt.dashboard")
+CALLBACK_FAILED = (
+    "Không áp dụng được lựa chọn vừa rồi (mã lỗi {ref}); bản đồ giữ khung nhìn trước. "
+    "Chọn lại; nếu lỗi lặp lại, báo quản trị viên kèm mã lỗi này."
+)
+
+
+def as_key(value, labels: dict) -> object:
+    """A widget's value as the option key: Streamlit can hand back an option's shown
+    label instead of the option itself when the list of options changed between runs
+    (seen: the level radio gave 'Huyện/quận' for 'district', and the view refused it)."""
+    if value in labels:
+        return value
+    for key, label in labels.items():
+        if label == value:
+            return key
+    return value
+
+
+def guarded(callback):
+    """A widget callback whose failure becomes a Vietnamese message on the page: it runs
+    before the page's script, outside the page's own error guard, and an exception there
+    showed Streamlit's English error screen."""
+
+    def run() -> None:
+        try:
+            callback()
+        except AnttError as err:
+            st.session_state[S.MESSAGES] = [str(err)]
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            LOG.exception("Lỗi khi áp dụng lựa chọn (mã %s)", ref)
+            st.session_state[S.MESSAGES] = [CALLBACK_FAILED.format(ref=ref)]
+
+    return run
 
 
 def sidebar(store: Store, view: MapView, result: ViewResult) -> None:
@@ -135,28 +175,33 @@ def sidebar(store: Store, view: MapView, result: ViewResult) -> None:
         S.set_view(
             store,
             view.with_(
-                metric=ss[S.W_METRIC],
+                metric=as_key(ss[S.W_METRIC], {k: METRICS[k].label for k in METRICS}),
                 year_from=y0,
                 year_to=y1,
                 model_types=tuple(ss[S.W_TYPES]),
-                level=ss[S.W_LEVEL],
-                scheme=ss[S.W_SCHEME],
+                level=as_key(ss[S.W_LEVEL], LEVEL_NAMES),
+                scheme=as_key(ss[S.W_SCHEME], SCHEMES),
                 k=int(ss[S.W_K]),
-                compare=ss[S.W_COMPARE],
+                compare=as_key(ss[S.W_COMPARE], COMPARE_MODES),
                 base_from=base[0],
                 base_to=base[1],
                 labels=bool(ss[S.W_LABELS]),
             ),
         )
 
+    from_widgets = guarded(from_widgets)
+
+    @guarded
     def on_province() -> None:
         code = ss[S.W_PROVINCE]
         go_to_area(store, view, code, "province" if code else None, levels)
 
+    @guarded
     def on_district() -> None:
         code = ss[S.W_DISTRICT] or ss[S.W_PROVINCE]
         go_to_area(store, view, code, "district" if ss[S.W_DISTRICT] else "province", levels)
 
+    @guarded
     def on_pick() -> None:
         pick = ss.get(S.W_PICK) or ""
         if pick:

@@ -43,6 +43,9 @@ class Classes:
     # words for each class where they are not value ranges (categories, change maps)
     labels: tuple[str, ...] = ()
     no_data_label: str = "Không có số liệu"
+    # the smallest value in each class: a legend row starts there, so a class above a
+    # class of zeros reads "0,34 – 2,22", not "0,00 – 2,22" beside "0,00"
+    lows: tuple[float, ...] = ()
 
     @property
     def k(self) -> int:
@@ -146,7 +149,13 @@ def classify(values, scheme: str, k: int, palette: str) -> Classes:
     breaks = tuple(float(x) for x in distinct) if exact else _breaks(data, scheme, k_eff)
     edges = np.asarray(breaks)
     bins[ok] = np.minimum(np.searchsorted(edges, data, side="left"), len(edges) - 1)
-    return Classes(scheme, float(data.min()), exact, breaks, bins, colours(palette, len(breaks)))
+    lows = tuple(
+        float(data[bins[ok] == i].min()) if (bins[ok] == i).any() else float(edges[i])
+        for i in range(len(edges))
+    )
+    return Classes(
+        scheme, float(data.min()), exact, breaks, bins, colours(palette, len(breaks)), lows=lows
+    )
 
 
 def shared_classes(a, b, scheme: str, k: int, palette: str) -> tuple[Classes, Classes]:

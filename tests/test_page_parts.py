@@ -162,3 +162,26 @@ def test_the_sliders_next_steps_are_computed_ahead_once(store):
         key = (str(store.path), store.revision, nv, None)
         assert key in _RESULTS._values  # computed ahead: the slider's step is a cache hit
     assert prefetch_neighbours(store, view, 2014, 2026) is None  # started once only
+
+
+def test_a_widget_label_given_back_is_read_as_its_option():
+    """Found by a stranger's check: the level radio once gave its label ('Huyện/quận')
+    to the callback, the view refused it, and the page showed Streamlit's English error."""
+    from dashboard.sidebar import LEVEL_NAMES, as_key
+
+    assert as_key("Huyện/quận", LEVEL_NAMES) == "district"
+    assert as_key("district", LEVEL_NAMES) == "district"
+    assert as_key("khác", LEVEL_NAMES) == "khác"  # anything else is left for the view to refuse
+
+
+def test_each_way_of_showing_a_view_exports_under_its_own_name():
+    from dashboard.export.snapshot import file_stem
+    from geodata.view import MapView
+
+    one = MapView(year_from=2026, year_to=2026)
+    names = {
+        file_stem(one),
+        file_stem(one.with_(compare="side")),
+        file_stem(one.with_(compare="change")),
+    }
+    assert len(names) == 3 and "so-sanh-2025-2025" in file_stem(one.with_(compare="side"))

@@ -319,8 +319,11 @@ def _draw_legend(page: _Page, snap: Snapshot, x: float, top: float, width: float
                 linewidth=0.6,
             )
         )
-        page.text(x + 0.42, y - 0.075, label, fontsize=9, color=INK, va="center")
-        y -= 0.25
+        text = _wrap(label, max(16, int((width - 0.45) * 12)))  # never past the page edge
+        many = "\n" in text  # a wrapped label starts level with its swatch's top
+        page.text(x + 0.42, y + 0.02 if many else y - 0.075, text, fontsize=9, color=INK,
+                  va="top" if many else "center")  # fmt: skip
+        y -= 0.25 + 0.16 * text.count("\n")
     return y
 
 

@@ -67,7 +67,11 @@ class Snapshot:
 def file_stem(view: MapView) -> str:
     """A file name for a view's export, the same from the page and the command line."""
     area = view.area or "toan-quoc"
-    return f"ban-do_{view.metric}_{area}_{view.level}_{view.year_from}-{view.year_to}"
+    stem = f"ban-do_{view.metric}_{area}_{view.level}_{view.year_from}-{view.year_to}"
+    if view.compare:  # a comparison is another picture: another file name
+        y0, y1 = view.base_period
+        stem += f"_{'so-sanh' if view.compare == 'side' else 'thay-doi'}-{y0}-{y1}"
+    return stem
 
 
 def filters_in_words(result: ViewResult, panels=None) -> tuple[str, ...]:
@@ -78,6 +82,8 @@ def filters_in_words(result: ViewResult, panels=None) -> tuple[str, ...]:
     if metric.kind == "models":
         types = "; ".join(v.model_types) if v.model_types else "tất cả"
         what = f"Loại mô hình: {types} · mô hình hoạt động trong kỳ"
+    elif panels is not None and panels.comparison is not None:
+        what = f"Trạng thái các xã cuối năm {v.base_period[1]} và cuối năm {v.year_to}"
     else:
         what = f"Trạng thái các xã cuối năm {v.year_to}"
     ver = result.version
