@@ -60,9 +60,17 @@
   // A map nobody has moved yet shows its whole area at whatever size its frame gets:
   // a frame can be laid out after the map was made (zero-sized while the page reran,
   // then the map fitted the whole world), or grow to the window's height afterwards.
+  // Only a real change of size refits (a first size, or a fifth more or less in either
+  // direction): a page scrollbar appearing must not move the map under a pointer.
+  var fitted = null;
   function refit() {
     var A = window.antt || {}, size = map.getSize();
-    if (!A.touched && A.bounds && size.x > 0 && size.y > 0) map.fitBounds(A.bounds, {animate: false});
+    if (A.touched || !A.bounds || size.x <= 0 || size.y <= 0) return;
+    var big = !fitted || fitted.x < 50 || fitted.y < 50 ||
+      Math.abs(size.x - fitted.x) > 0.2 * fitted.x || Math.abs(size.y - fitted.y) > 0.2 * fitted.y;
+    if (!big) return;
+    fitted = size;
+    map.fitBounds(A.bounds, {animate: false});
   }
   map.on("resize", refit);
   setTimeout(function () { map.invalidateSize({pan: false}); refit(); }, 0);

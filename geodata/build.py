@@ -123,7 +123,12 @@ def build_demo_store(out: str | os.PathLike, progress: Progress = lambda _msg: N
         progress(f"Ghi kho PostGIS {safe_location(str(out))}…")
         path = write_pg_store(str(out), layers)
     else:
+        from geodata.migrations import LATEST, SCHEMA_VERSION
+
         progress(f"Ghi kho GeoPackage {out}…")
+        layers[SCHEMA_VERSION] = pd.DataFrame(
+            {"version": [LATEST], "applied_at": [datetime.now(UTC).isoformat(timespec="seconds")]}
+        )
         path = write_store(out, layers)
         progress("Chuẩn bị hình hiển thị cho bản đồ (toàn quốc và từng tỉnh)…")
         prepare_store(path, sorted(units["version"].unique()))

@@ -280,6 +280,15 @@ def href(page) -> str:
 def click_unit(page, frame, code: str) -> None:
     """Move the pointer onto unit `code` of the map in `frame` and click it, as a hand
     does (the tooltip is bound on the way in)."""
+    # the map first settles (a frame sized after the page laid out refits it once)
+    view = "() => { const m = window.antt.map, c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
+    last = None
+    for _ in range(50):
+        now = frame.evaluate(view)
+        if now == last:
+            break
+        last = now
+        time.sleep(0.3)
     x, y = frame.evaluate(
         """(code) => { const l = window.antt.units.getLayers().find(x => x.options.code === code);
                    const p = window.antt.map.latLngToContainerPoint(l.getBounds().getCenter());
