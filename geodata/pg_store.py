@@ -60,6 +60,14 @@ def engine_for(location: str):
     return _ENGINES[location]
 
 
+def drop_engine(location: str) -> None:
+    """Close a location's pooled connections (before its database is dropped or copied)."""
+    engine = _ENGINES.pop(location, None)
+    if engine is not None:
+        engine.dispose()
+    _SEEN.pop(location, None)
+
+
 def forget_revision(location: str) -> None:
     """After this process wrote: the next read asks the server again, at once."""
     _SEEN.pop(location, None)

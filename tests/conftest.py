@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 from hypothesis import settings
@@ -76,6 +77,38 @@ def pg_store(pg_server, demo_build):
 def any_store(request):
     """The demo store on each backend in turn (as geopandas and pyogrio test engines)."""
     return request.getfixturevalue("store" if request.param == "gpkg" else "pg_store")
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server, demo_build):
+    """A PostGIS database holding the demo store that no one connects to, so a test's
+    own copy is one `CREATE DATABASE … TEMPLATE` (a file copy, well under a second)."""
+    from geodata.pg_store import drop_engine
+    from geodata.store_copy import copy_store
+    from tests.pg_support import new_database
+
+    url = new_database(pg_server)
+    copy_store(str(demo_build.path), url)
+    drop_engine(url)
+    return url
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def store_copy(request, demo_build, tmp_path):
+    """A writable copy of the demo store on each backend in turn: the import tests run
+    against both, as the store and query tests do."""
+    if request.param == "gpkg":
+        path = tmp_path / "antt.gpkg"
+        shutil.copy(demo_build.path, path)
+        yield GpkgStore.open(path)
+        return
+    from geodata.pg_store import PostgisStore, drop_engine
+    from tests.pg_support import database_from, drop_database
+
+    url = database_from(request.getfixturevalue("pg_template"))
+    yield PostgisStore.open(url)
+    drop_engine(url)
+    drop_database(url)
 
 
 @pytest.fixture(scope="module")

@@ -26,3 +26,31 @@ def official_districts(store) -> gpd.GeoDataFrame:
     d["Ten_Huyen"] = d["name"].str.replace("Huyện ", "H. ").str.replace("Đ", "Ð")  # look-alike
     d["MA_HUYEN"] = d["code"].astype(int)  # codes as numbers lose their leading zeros
     return d[["Ten_Tinh", "Ten_Huyen", "MA_HUYEN", "geometry"]].reset_index(drop=True)
+
+
+def dump(store, tables=("models", "commune_status", "imports")) -> dict:
+    """Every row of `tables`, read afresh through the store interface (either backend),
+    in a stable order: what "the store did not change" is compared on."""
+    from geodata.store import open_store
+
+    fresh = open_store(store.location)
+    out = {}
+    for t in tables:
+        df = fresh.table(t)
+        out[t] = sorted(map(repr, df.astype(object).where(df.notna(), None).values.tolist()))
+    return out
+
+
+def mark(store) -> object:
+    """What changes whenever anything is written: the GeoPackage's bytes; PostGIS's
+    store revision (every committed write increments it) with every table's rows."""
+    import hashlib
+
+    from geodata.pg_store import PostgisStore, forget_revision
+    from geodata.schema import REQUIRED_TABLES
+
+    if hasattr(store, "path"):
+        return hashlib.sha256(store.path.read_bytes()).hexdigest()
+    forget_revision(store.location)
+    fresh = PostgisStore.open(store.location)
+    return fresh.revision, dump(fresh, REQUIRED_TABLES)

@@ -89,3 +89,23 @@ def new_database(server_url: str, name: str | None = None) -> str:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
     return url
+
+
+def database_from(template_url: str) -> str:
+    """A new database copied from `template_url`'s (which must have no connections)."""
+    import psycopg
+
+    base, template = template_url.rsplit("/", 1)
+    name = f"antt_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return f"{base}/{name}"
+
+
+def drop_database(url: str) -> None:
+    """Drop a test's database (its server keeps running for the next test)."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
 
 import geopandas as gpd
@@ -16,21 +15,14 @@ from dashboard.export.snapshot import build_snapshot
 from dashboard.notes import APPROXIMATE_NOTE
 from geodata.query import query_view
 from geodata.schema import EQUAL_AREA_CRS
-from geodata.store import GpkgStore
+from geodata.store import open_store
 from geodata.view import MapView
 from loaders.boundaries import check_boundaries, likely_systems, read_boundary_file, to_wgs84
 from loaders.errors import LoaderError
 from loaders.registry_files import boundary_report_xlsx
-from tests.helpers import official_districts
+from tests.helpers import mark, official_districts
 
 HB_DISTRICTS = MapView("model_count", "district", 2020, 2020, (), "17")
-
-
-@pytest.fixture
-def store_copy(demo_build, tmp_path):
-    path = tmp_path / "antt.gpkg"
-    shutil.copy(demo_build.path, path)
-    return GpkgStore.open(path)
 
 
 def test_shapefile_without_prj_is_refused_naming_the_likely_systems(store_copy, tmp_path):
@@ -104,10 +96,10 @@ def test_import_replaces_geometry_and_drops_the_approximate_note(store_copy, tmp
     official.to_file(gj)
     before = query_view(store_copy, HB_DISTRICTS)
     assert before.approximate and APPROXIMATE_NOTE in build_snapshot(store_copy, HB_DISTRICTS).notes
-    args = ["import-boundaries", str(gj), "--store", str(store_copy.path), "--version", "vn-2024",
+    args = ["import-boundaries", str(gj), "--store", store_copy.location, "--version", "vn-2024",
             "--valid-from", "2020-01-01", "--code-field", "MA_HUYEN"]  # fmt: skip
     assert main(args) == 0, capsys.readouterr().err
-    after_store = GpkgStore.open(store_copy.path)
+    after_store = open_store(store_copy.location)
     shapes = after_store.unit_shapes("vn-2024", "district").set_index("code")
     got = shapes.geometry["150"]
     want = official.set_index("MA_HUYEN").geometry[150]
@@ -120,13 +112,13 @@ def test_import_replaces_geometry_and_drops_the_approximate_note(store_copy, tmp
     assert query_view(
         after_store, MapView("model_count", "district", 2020, 2020, (), "01")
     ).approximate
-    mtime = store_copy.path.stat().st_mtime_ns
+    mtime = mark(store_copy)
     assert main(args) == 0 and "kho không thay đổi" in capsys.readouterr().out
-    assert store_copy.path.stat().st_mtime_ns == mtime
+    assert mark(store_copy) == mtime
 
 
 def test_unknown_version_and_unreadable_file_leave_the_store_alone(store_copy, tmp_path, capsys):
-    before = store_copy.path.read_bytes()
+    before = mark(store_copy)
     junk = tmp_path / "x.geojson"
     junk.write_text("{not json")
     for args in (
@@ -141,14 +133,14 @@ def test_unknown_version_and_unreadable_file_leave_the_store_alone(store_copy, t
                     "--valid-from",
                     "2020-01-01",
                     "--store",
-                    str(store_copy.path),
+                    store_copy.location,
                 ]
             )
             == 2
         )
     err = capsys.readouterr().err
     assert "Không đọc được" in err and "vn-1999" in err
-    assert store_copy.path.read_bytes() == before
+    assert mark(store_copy) == before
 
 
 def test_commune_file_matched_by_province_district_and_commune_names(store_copy, tmp_path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 import sqlite3
 import unicodedata
 
@@ -19,19 +18,13 @@ from geodata import imports as imports_mod
 from geodata.errors import StoreError
 from geodata.imports import apply_import
 from geodata.query import query_view
-from geodata.store import GpkgStore
+from geodata.store import open_store
 from geodata.view import MapView
 from loaders.errors import LoaderError
 from loaders.registry import check_registry
 from loaders.registry_files import report_xlsx, template_bytes
+from tests.helpers import dump, mark
 from tests.registry_files import BAD, GOOD, messy_workbook
-
-
-@pytest.fixture
-def store_copy(demo_build, tmp_path):
-    path = tmp_path / "antt.gpkg"
-    shutil.copy(demo_build.path, path)
-    return GpkgStore.open(path)
 
 
 def _dump(path) -> dict:
@@ -69,25 +62,25 @@ def test_import_stores_valid_rows_once_and_records_it(store_copy, tmp_path, caps
     f = tmp_path / "ds.xlsx"
     data = messy_workbook(GOOD + BAD)
     f.write_bytes(data)
-    assert main(["import-models", str(f), "--store", str(store_copy.path)]) == 0
+    assert main(["import-models", str(f), "--store", store_copy.location]) == 0
     out = capsys.readouterr().out
     assert "3 dòng hợp lệ, 4 dòng bị loại" in out and "Đã xóa" in out
-    models = GpkgStore.open(store_copy.path).table("models")
+    models = open_store(store_copy.location).table("models")
     assert len(models) == 3 and (models["is_demo"] == 0).all()
-    imports = GpkgStore.open(store_copy.path).table("imports")
+    imports = open_store(store_copy.location).table("imports")
     imports = imports[imports["kind"] == "models"]
     assert imports[["file_name", "rows_accepted", "rows_rejected"]].values.tolist() == [
         ["ds.xlsx", 3, 4]
     ]
     # the file's sha256, then a hash of the rows it gave (same file, other rows: not a repeat)
     assert imports["checksum"].iloc[0].startswith(hashlib.sha256(data).hexdigest() + "/")
-    before = _dump(store_copy.path)
-    assert main(["import-models", str(f), "--store", str(store_copy.path)]) == 0
+    before = dump(store_copy)
+    assert main(["import-models", str(f), "--store", store_copy.location]) == 0
     assert "kho không thay đổi" in capsys.readouterr().out
-    assert _dump(store_copy.path) == before
+    assert dump(store_copy) == before
     # the page's numbers follow: Đà Bắc now has exactly the imported model
     result = query_view(
-        GpkgStore.open(store_copy.path), MapView("model_count", "district", 2020, 2020, (), "17")
+        open_store(store_copy.location), MapView("model_count", "district", 2020, 2020, (), "17")
     )
     counts = result.rows.set_index("code")["model_count"]
     assert counts["150"] == 1 and counts["156"] == 1 and counts.sum() == 3
@@ -95,26 +88,26 @@ def test_import_stores_valid_rows_once_and_records_it(store_copy, tmp_path, caps
 
 def test_same_rows_in_another_file_are_not_duplicated(store_copy, tmp_path):
     check = check_registry(store_copy, messy_workbook(GOOD), "a.xlsx", "models")
-    apply_import(store_copy.path, "models", check.accepted, "a.xlsx", check.checksum, 0)
+    apply_import(store_copy.location, "models", check.accepted, "a.xlsx", check.checksum, 0)
     again = check_registry(store_copy, messy_workbook(GOOD), "b.xlsx", "models")
     assert sorted(again.accepted["model_id"]) == sorted(check.accepted["model_id"])  # stable ids
     other = check_registry(store_copy, messy_workbook(list(reversed(GOOD))), "c.xlsx", "models")
-    apply_import(store_copy.path, "models", other.accepted, "c.xlsx", other.checksum, 0)
-    assert len(GpkgStore.open(store_copy.path).table("models")) == 3
+    apply_import(store_copy.location, "models", other.accepted, "c.xlsx", other.checksum, 0)
+    assert len(open_store(store_copy.location).table("models")) == 3
 
 
 def test_strict_stores_nothing_when_a_row_is_rejected(store_copy, tmp_path, capsys):
     f = tmp_path / "ds.xlsx"
     f.write_bytes(messy_workbook(GOOD + BAD[:1]))
-    before = _dump(store_copy.path)
-    assert main(["import-models", str(f), "--store", str(store_copy.path), "--strict"]) == 2
+    before = dump(store_copy)
+    assert main(["import-models", str(f), "--store", store_copy.location, "--strict"]) == 2
     assert "--strict" in capsys.readouterr().err
-    assert _dump(store_copy.path) == before
+    assert dump(store_copy) == before
 
 
 def test_a_crash_midway_leaves_the_store_exactly_as_it_was(store_copy, monkeypatch):
     check = check_registry(store_copy, messy_workbook(GOOD), "ds.xlsx", "models")
-    before = store_copy.path.read_bytes()
+    before = mark(store_copy)
 
     def disk_full(conn, sql, values):
         conn.executemany(sql, values[:1])  # some rows are written, then the disk fills up
@@ -122,15 +115,15 @@ def test_a_crash_midway_leaves_the_store_exactly_as_it_was(store_copy, monkeypat
 
     monkeypatch.setattr(imports_mod, "_insert", disk_full)
     with pytest.raises(StoreError, match=r"đĩa đầy.*giữ nguyên"):
-        apply_import(store_copy.path, "models", check.accepted, "ds.xlsx", check.checksum, 0)
-    assert store_copy.path.read_bytes() == before
+        apply_import(store_copy.location, "models", check.accepted, "ds.xlsx", check.checksum, 0)
+    assert mark(store_copy) == before
 
 
 def test_unreadable_file_changes_nothing(store_copy, tmp_path, capsys):
-    before = _dump(store_copy.path)
+    before = dump(store_copy)
     bad = tmp_path / "hong.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really a workbook")
-    assert main(["import-models", str(bad), "--store", str(store_copy.path)]) == 2
+    assert main(["import-models", str(bad), "--store", store_copy.location]) == 2
     assert "Không đọc được tệp Excel" in capsys.readouterr().err
     other = tmp_path / "khac.xlsx"
     wb = openpyxl.Workbook()
@@ -138,7 +131,7 @@ def test_unreadable_file_changes_nothing(store_copy, tmp_path, capsys):
     wb.save(other)
     with pytest.raises(LoaderError, match="Không tìm thấy bảng mô hình"):
         check_registry(store_copy, other.read_bytes(), other.name, "models")
-    assert _dump(store_copy.path) == before
+    assert dump(store_copy) == before
 
 
 def _cp1258(text: str) -> bytes:

@@ -4,25 +4,16 @@ written many ways, totals rows, and names that need a person's decision."""
 from __future__ import annotations
 
 import io
-import shutil
-import sqlite3
 
 import openpyxl
 import pytest
 
 from dashboard.cli import main
 from geodata.aliases import read_aliases
-from geodata.store import GpkgStore
+from geodata.store import open_store
 from loaders.errors import LoaderError
 from loaders.registry import check_registry
 from tests.registry_files import provincial_workbook
-
-
-@pytest.fixture
-def store_copy(demo_build, tmp_path):
-    path = tmp_path / "antt.gpkg"
-    shutil.copy(demo_build.path, path)
-    return GpkgStore.open(path)
 
 
 def test_a_title_only_provincial_registry_is_matched_inside_its_province(store_copy):
@@ -50,13 +41,13 @@ def test_a_title_only_provincial_registry_is_matched_inside_its_province(store_c
 def test_the_cli_stores_only_the_rows_inside_the_named_district(store_copy, tmp_path, capsys):
     f = tmp_path / "hb.xlsx"
     f.write_bytes(provincial_workbook(title=False))
-    args = ["import-models", str(f), "--store", str(store_copy.path)]
+    args = ["import-models", str(f), "--store", store_copy.location]
     assert main(args) == 2
     assert "--province" in capsys.readouterr().err  # no province anywhere: say how to give it
     assert main([*args, "--province", "Hoà Bình", "--district", "H. Đà Bắc"]) == 0
     out = capsys.readouterr().out
     assert "Tỉnh theo lựa chọn khi nhập: Tỉnh Hòa Bình; huyện: Huyện Đà Bắc" in out
-    models = GpkgStore.open(store_copy.path).table("models")
+    models = open_store(store_copy.location).table("models")
     stored = dict(zip(models["name"], models["commune_code"], strict=True))
     # rows naming Lương Sơn are outside Đà Bắc: rejected, never stored
     assert stored == {"Tổ liên gia tự quản": "04849", "Nhà trọ tự quản": "04876"}
@@ -133,7 +124,7 @@ def test_a_confirmed_spelling_is_saved_and_matches_the_next_import(store_copy, t
     f = tmp_path / "hb.xlsx"
     f.write_bytes(provincial_workbook(header, rows))
     report = tmp_path / "bao-cao.xlsx"
-    args = ["import-models", str(f), "--store", str(store_copy.path)]
+    args = ["import-models", str(f), "--store", store_copy.location]
     assert main([*args, "--report", str(report)]) == 2  # nothing valid: nothing stored
     review = openpyxl.load_workbook(report)["Cần xác nhận"]
     values = [[c.value for c in row] for row in review.iter_rows()]
@@ -147,7 +138,7 @@ def test_a_confirmed_spelling_is_saved_and_matches_the_next_import(store_copy, t
     capsys.readouterr()
     assert main([*args, "--aliases", str(report)]) == 0
     assert "Dùng 1 cách viết đã xác nhận" in capsys.readouterr().out
-    stored = GpkgStore.open(store_copy.path)
+    stored = open_store(store_copy.location)
     assert stored.table("models")["commune_code"].tolist() == ["04849"]
     aliases = read_aliases(stored)
     assert aliases[["level", "parent_code", "alias", "code"]].values.tolist() == [
@@ -167,9 +158,9 @@ def test_the_same_file_again_with_a_decision_stores_the_decided_row(store_copy, 
     f = tmp_path / "hb.xlsx"
     f.write_bytes(provincial_workbook(header, rows))
     report = tmp_path / "bao-cao.xlsx"
-    args = ["import-models", str(f), "--store", str(store_copy.path)]
+    args = ["import-models", str(f), "--store", store_copy.location]
     assert main([*args, "--report", str(report)]) == 0  # the row that matched is stored
-    stored = GpkgStore.open(store_copy.path).table("models")
+    stored = open_store(store_copy.location).table("models")
     assert stored["commune_code"].tolist() == ["04876"]
     review = openpyxl.load_workbook(report)["Cần xác nhận"]
     head = [c.value for c in review[3]]
@@ -180,12 +171,12 @@ def test_the_same_file_again_with_a_decision_stores_the_decided_row(store_copy, 
     assert main([*args, "--aliases", str(report)]) == 0
     out = capsys.readouterr().out
     assert "kho không thay đổi" not in out and "Đã lưu 2 dòng" in out
-    stored = GpkgStore.open(store_copy.path).table("models")
+    stored = open_store(store_copy.location).table("models")
     assert sorted(stored["commune_code"]) == ["04849", "04876"]
     # and a true repeat changes nothing, and says so
     assert main([*args, "--aliases", str(report)]) == 0
     assert "với cùng kết quả: kho không thay đổi" in capsys.readouterr().out
-    assert len(GpkgStore.open(store_copy.path).table("models")) == 2
+    assert len(open_store(store_copy.location).table("models")) == 2
 
 
 def test_a_name_matched_by_a_rule_is_noted_once_with_its_rows(store_copy):
@@ -213,10 +204,10 @@ def test_an_alias_naming_a_unit_outside_its_parent_is_refused(store_copy, tmp_pa
     )
     g = tmp_path / "hb.xlsx"
     g.write_bytes(provincial_workbook())
-    before = sqlite3.connect(store_copy.path).execute("SELECT count(*) FROM models").fetchone()
-    args = ["import-models", str(g), "--store", str(store_copy.path), "--aliases", str(f)]
+    before = len(open_store(store_copy.location).table("models"))
+    args = ["import-models", str(g), "--store", store_copy.location, "--aliases", str(f)]
     assert main(args) == 2
-    after = sqlite3.connect(store_copy.path).execute("SELECT count(*) FROM models").fetchone()
+    after = len(open_store(store_copy.location).table("models"))
     assert before == after
     assert "Xã Tân Pheo (mã 04849) không thuộc đơn vị cấp trên mã '152'" in capsys.readouterr().err
 
@@ -229,7 +220,7 @@ def test_a_formula_looking_name_round_trips_through_the_review_sheet(store_copy,
         encoding="utf-8",
     )
     report = tmp_path / "bao-cao.xlsx"
-    args = ["import-models", str(f), "--store", str(store_copy.path)]
+    args = ["import-models", str(f), "--store", store_copy.location]
     assert main([*args, "--report", str(report)]) == 2
     wb = openpyxl.load_workbook(report)
     sheet = wb["Cần xác nhận"]
@@ -238,7 +229,7 @@ def test_a_formula_looking_name_round_trips_through_the_review_sheet(store_copy,
     sheet.cell(4, 5, "04849")
     wb.save(report)
     assert main([*args, "--aliases", str(report)]) == 0
-    stored = GpkgStore.open(store_copy.path)
+    stored = open_store(store_copy.location)
     assert read_aliases(stored)["alias"].tolist() == ["=Tân Peo"]  # as the file wrote it
     assert stored.table("models")["commune_code"].tolist() == ["04849"]
 
@@ -284,12 +275,12 @@ def test_a_code_typed_as_a_number_and_a_repeated_decision(store_copy, tmp_path):
     )
     (alias,) = read_alias_file(f, store_copy)  # Excel dropped the leading zero
     assert alias.code == "04849"
-    store_aliases(store_copy.path, [alias], "a")
+    store_aliases(store_copy.location, [alias], "a")
     first = read_aliases(store_copy)[["confirmed_by", "confirmed_at"]].values.tolist()
-    store_aliases(store_copy.path, [alias], "b")  # the same decision: the first record stays
+    store_aliases(store_copy.location, [alias], "b")  # the same decision: the first record stays
     assert read_aliases(store_copy)[["confirmed_by", "confirmed_at"]].values.tolist() == first
     store_aliases(
-        store_copy.path, [NameAlias("vn-2024", "commune", "150", "Xã Tân Peo", "04876")], "c"
+        store_copy.location, [NameAlias("vn-2024", "commune", "150", "Xã Tân Peo", "04876")], "c"
     )
     again = read_aliases(store_copy)
     assert again[["code", "confirmed_by"]].values.tolist() == [["04876", "c"]]
