@@ -34,13 +34,20 @@ def _sources() -> dict[str, Path]:
     return files
 
 
-def ensure_static_assets(target: Path = VENDOR_DIR) -> Path:
-    """Copy the vendored files if missing or changed; cheap when already in place."""
-    for rel, src in _sources().items():
-        dst = target / rel
-        if not dst.exists() or dst.stat().st_size != src.stat().st_size:
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dst)
+def ensure_static_assets(target: Path = VENDOR_DIR) -> Path | None:
+    """Copy the vendored files if missing or changed; cheap when already in place.
+
+    None when the folder cannot be written (a server's code owned by root, its replicas
+    run as another user): `antt-map serve` pages load the files from `/assets/…`, which
+    the server module serves straight from the packages, so nothing is missing."""
+    try:
+        for rel, src in _sources().items():
+            dst = target / rel
+            if not dst.exists() or dst.stat().st_size != src.stat().st_size:
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, dst)
+    except OSError:
+        return None
     return target
 
 

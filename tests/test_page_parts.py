@@ -57,6 +57,15 @@ def test_map_loads_only_assets_served_by_the_app(store, tmp_path):
     assert external == []
 
 
+def test_a_code_folder_that_cannot_be_written_is_not_an_error(tmp_path):
+    """Replicas run as their own user over code that root installed: the copy for
+    Streamlit's static folder is skipped (pages load `/assets/…` from the packages)."""
+    blocked = tmp_path / "vendor"
+    blocked.write_text("a file where the folder should be: mkdir fails even for root")
+    assert ensure_static_assets(blocked) is None
+    assert ensure_static_assets(tmp_path / "ok") == tmp_path / "ok"
+
+
 def test_values_payload_covers_every_unit(store):
     result, base = _base(store)
     classes = classify(result.rows["value"], "quantiles", 5, palette_for(result.view.metric))
