@@ -125,7 +125,13 @@ def report(r: dict) -> None:
         else "national commune map (10,040 units)"
     )
     print(f"{what}; PostGIS, 2 replicas, nginx on loopback; Chromium via the DevTools protocol")
-    rows = [("first map through nginx (new browser; the view computed anew on its replica)", f"{r['first_s']:.2f} s", "—")]
+    rows = [
+        (
+            "first map through nginx (new browser; the view computed anew on its replica)",
+            f"{r['first_s']:.2f} s",
+            "—",
+        )
+    ]
     for n, s in r["sessions"].items():
         rows.append((
             f"{n} sessions at once through nginx (1 Chromium + {n - 1} replayed): data median / "

@@ -235,9 +235,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_demo(args) -> int:
     from geodata.build import build_demo_store
-    from geodata.pg_store import safe_location
+    from geodata.pg_store import check_connection, is_postgres, safe_location
 
     out = args.out or resolve_store(args.store)
+    if is_postgres(str(out)):
+        check_connection(str(out))  # a wrong URL or user is said now, not after the build
     report = build_demo_store(out, progress=lambda m: print(m, file=sys.stderr, flush=True))
     print(f"Đã tạo kho {safe_location(str(report.path))} trong {report.seconds:.1f} giây.")
     for r in report.counts.itertuples():
@@ -400,7 +402,9 @@ def _cmd_serve(args) -> int:
     else:
         store = Path(location).resolve()
         if not store.exists():
-            print(f"Chưa có kho dữ liệu {store}: dựng kho mẫu lần đầu…", file=sys.stderr, flush=True)
+            print(
+                f"Chưa có kho dữ liệu {store}: dựng kho mẫu lần đầu…", file=sys.stderr, flush=True
+            )
             build_demo_store(store, progress=lambda m: print(m, file=sys.stderr, flush=True))
     from geodata.migrations import pending, upgrade
 
@@ -443,9 +447,11 @@ def reference_data() -> dict:
 
 
 def _cmd_copy(args) -> int:
-    from geodata.pg_store import safe_location
+    from geodata.pg_store import check_connection, is_postgres, safe_location
     from geodata.store_copy import copy_store
 
+    if is_postgres(args.target):
+        check_connection(args.target)
     counts = copy_store(args.source, args.target)
     print(f"Đã chép kho {safe_location(args.source)} sang {safe_location(args.target)}:")
     for name, n in counts.items():

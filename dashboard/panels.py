@@ -62,7 +62,9 @@ def change_classes(comparison: Comparison, k: int) -> Classes:
     if words and comparison.view.level == "commune":
         # a commune's share is 0 or 100 %: its change is one of three events
         labels = [
-            words[0] if lab.startswith("Giảm") else (words[2] if lab.startswith("Tăng") else words[1])
+            words[0]
+            if lab.startswith("Giảm")
+            else (words[2] if lab.startswith("Tăng") else words[1])
             for lab in classes.labels
         ]
         classes = replace(classes, labels=tuple(labels))

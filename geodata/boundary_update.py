@@ -158,7 +158,10 @@ def _write_units(conn: Tx, units: pd.DataFrame, changes) -> None:
     conn.executemany(
         f'UPDATE "{ADMIN_UNITS}" SET geom = {conn.geom_write}, area_km2 = ? , is_approximate = ? '
         "WHERE fid = ?",
-        [(conn.encode(geoms[i]), float(areas[i]), flags[i], int(units.at[i, "fid"])) for i in moved],
+        [
+            (conn.encode(geoms[i]), float(areas[i]), flags[i], int(units.at[i, "fid"]))
+            for i in moved
+        ],
     )
     conn.executemany(
         f'UPDATE "{ADMIN_UNITS}" SET is_approximate = ? WHERE fid = ?',

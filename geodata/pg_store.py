@@ -60,6 +60,48 @@ def engine_for(location: str):
     return _ENGINES[location]
 
 
+def connection_hint(text: str) -> str:
+    """What to do about a connection error from the server, in the user's words."""
+    if "Peer authentication failed" in text:
+        return (
+            " Kết nối qua socket cục bộ dùng xác thực peer: chạy lệnh bằng người dùng hệ "
+            "điều hành cùng tên với người dùng của cơ sở dữ liệu (ví dụ runuser -u antt -- "
+            "antt-map …), hoặc ghi máy chủ và mật khẩu vào URL."
+        )
+    if "password authentication failed" in text or "no password supplied" in text:
+        return " Kiểm tra tên người dùng và mật khẩu trong URL."
+    if "does not exist" in text:
+        return (
+            " Tạo cơ sở dữ liệu trước (createdb -O NGƯỜI_DÙNG TÊN_CSDL, rồi trong đó: "
+            "CREATE EXTENSION postgis), xem mục máy chủ trong README."
+        )
+    if "Connection refused" in text or "No such file or directory" in text:
+        return " Máy chủ PostgreSQL chưa chạy, hoặc sai máy chủ/cổng trong URL."
+    return ""
+
+
+def check_connection(location: str) -> None:
+    """Connect once before a long job (building the demo, a copy), so a wrong URL or
+    user is said at once, not after the work is done.
+
+    Raises
+    ------
+    StoreError
+        The server cannot be reached or refuses the user.
+    """
+    try:
+        with engine_for(location).connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except StoreError:
+        raise
+    except Exception as err:
+        text = str(err).splitlines()[0]
+        raise StoreError(
+            f"Không kết nối được kho PostGIS '{safe_location(location)}': {text}."
+            f"{connection_hint(text)}"
+        ) from err
+
+
 def drop_engine(location: str) -> None:
     """Close a location's pooled connections (before its database is dropped or copied)."""
     engine = _ENGINES.pop(location, None)
@@ -100,9 +142,12 @@ class PostgisStore:
         except StoreError:
             raise
         except Exception as err:
+            text = str(err).splitlines()[0]
+            hint = connection_hint(text) or (
+                " Kiểm tra máy chủ, cổng, tên cơ sở dữ liệu và người dùng."
+            )
             raise StoreError(
-                f"Không kết nối được kho PostGIS '{safe_location(location)}': "
-                f"{str(err).splitlines()[0]}. Kiểm tra máy chủ, cổng, tên cơ sở dữ liệu và người dùng."
+                f"Không kết nối được kho PostGIS '{safe_location(location)}': {text}.{hint}"
             ) from err
         missing = [t for t in (*REQUIRED_TABLES, STORE_REVISION) if t not in names]
         if missing:

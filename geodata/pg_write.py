@@ -19,6 +19,7 @@ from geodata.pg_store import (
     SCHEMA,
     SCHEMA_VERSION,
     STORE_REVISION,
+    connection_hint,
     engine_for,
     safe_location,
 )
@@ -117,14 +118,9 @@ def write_pg_store(location: str, layers: Mapping[str, pd.DataFrame | gpd.GeoDat
         raise
     except Exception as err:
         text = str(err).splitlines()[0]
-        hint = (
-            " Tạo cơ sở dữ liệu trước (createdb -O NGƯỜI_DÙNG TÊN_CSDL, rồi trong đó: "
-            "CREATE EXTENSION postgis), xem mục máy chủ trong README."
-            if "does not exist" in text
-            else ""
-        )
         raise StoreError(
-            f"Ghi kho PostGIS '{safe_location(location)}' thất bại, kho cũ được giữ nguyên: {text}.{hint}"
+            f"Ghi kho PostGIS '{safe_location(location)}' thất bại, kho cũ được giữ nguyên: "
+            f"{text}.{connection_hint(text)}"
         ) from err
     return location
 

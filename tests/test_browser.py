@@ -15,7 +15,6 @@ from tests.browser_support import (
 pytestmark = pytest.mark.browser
 
 
-
 @pytest.fixture
 def page(browser, request):
     with offline_page(browser, 1500, 1000, request.node.name) as pg:

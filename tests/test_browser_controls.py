@@ -19,8 +19,6 @@ from tests.browser_support import (
 pytestmark = pytest.mark.browser
 
 
-
-
 def legend(frame) -> str:
     return frame.evaluate("() => document.querySelector('.antt-legend').innerText")
 

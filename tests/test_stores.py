@@ -24,7 +24,7 @@ from geodata.store_copy import copy_store, read_layers
 from geodata.view import METRICS, MapView
 from loaders.registry import check_registry
 from tests.helpers import official_districts
-from tests.pg_support import new_database
+from tests.pg_support import free_port, new_database
 from tests.registry_files import GOOD, messy_workbook
 
 ROUNDS = 5
@@ -118,6 +118,11 @@ def test_postgis_errors_say_what_to_do(pg_server, store, tmp_path):
     with pytest.raises(StoreError, match="Kho nguồn và kho đích là một"):
         copy_store(empty, empty)
     assert safe_location("postgresql://u:secret@h:5/db") == "postgresql://u:***@h:5/db"
+    # a server that is not there is said before the demo is built (no "Dựng ranh giới…")
+    nowhere = f"postgresql://antt@127.0.0.1:{free_port()}/antt"
+    done = _cli("demo", "--out", nowhere)
+    assert done.returncode == 2 and "chưa chạy, hoặc sai máy chủ/cổng" in done.stderr
+    assert "Dựng ranh giới" not in done.stderr
 
 
 def _rows(store, suffix: str) -> pd.DataFrame:
