@@ -24,11 +24,20 @@ from loaders.sheets import display_name, safe_frame
 APP = Path(__file__).with_name("app.py")
 SERVER = Path(__file__).with_name("server.py")  # st.App: the pages plus the geometry route
 LOOPBACK = "127.0.0.1"
+LOOPBACKS = (LOOPBACK, "localhost", "::1")
 OPEN_WARNING = (
-    "CẢNH BÁO: bảng điều khiển sẽ lắng nghe trên {address}, không chỉ trên máy này. "
-    "Ứng dụng chưa có đăng nhập: bất kỳ ai truy cập được địa chỉ này đều mở được trang "
-    "“Nhập dữ liệu” và thay số liệu, ranh giới trong kho. Chỉ làm vậy trong mạng nội bộ tin cậy "
-    "hoặc sau một máy chủ có kiểm soát truy cập; bỏ --address để chỉ phục vụ 127.0.0.1."
+    "CẢNH BÁO (--no-auth): bảng điều khiển sẽ lắng nghe trên {address}, không chỉ trên máy "
+    "này, và KHÔNG có đăng nhập: bất kỳ ai truy cập được địa chỉ này đều xem được mọi số "
+    "liệu, mở được trang “Nhập dữ liệu” và thay số liệu, ranh giới trong kho. Chỉ làm vậy "
+    "trong mạng nội bộ tin cậy hoặc sau một máy chủ có kiểm soát truy cập; cấu hình đăng "
+    "nhập (mục [auth], xem README) hoặc bỏ --address để chỉ phục vụ 127.0.0.1."
+)
+NEEDS_LOGIN = (
+    "Không mở bảng điều khiển ra mạng ({address}) khi chưa cấu hình đăng nhập: thiếu "
+    "{missing}. Ghi mục [auth] (redirect_uri, cookie_secret, client_id, client_secret, "
+    "server_metadata_url) vào tệp secrets.toml và chỉ tệp đó bằng --secrets (xem README, "
+    "mục Đăng nhập); hoặc bỏ --address để chỉ phục vụ máy này. Chỉ khi biết mình làm gì: "
+    "--no-auth."
 )
 
 
@@ -228,7 +237,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--address",
         default=LOOPBACK,
         help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này); ví dụ 0.0.0.0 để mở ra mạng "
-        "— khi đó trang “Nhập dữ liệu” mở cho mọi người truy cập được",
+        "— cần cấu hình đăng nhập (--secrets) hoặc --no-auth",
+    )
+    serve.add_argument(
+        "--secrets",
+        help="tệp secrets.toml có mục [auth] để đăng nhập (mặc định: $ANTT_SECRETS, "
+        "hoặc .streamlit/secrets.toml của thư mục hiện tại)",
+    )
+    serve.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="cho phép mở ra mạng mà không đăng nhập (không an toàn; cảnh báo khi chạy)",
     )
     return parser
 
@@ -384,17 +403,28 @@ def serve_argv(args, app: Path = SERVER) -> list[str]:
     ]
     if args.headless:
         cmd += ["--server.headless", "true"]
+    secrets = getattr(args, "secrets_path", None)
+    if secrets:
+        cmd += ["--secrets.files", str(secrets)]
     return cmd
 
 
 def _cmd_serve(args) -> int:
+    from dashboard.auth_config import file_problems, secrets_file
     from geodata.build import build_demo_store
     from geodata.pg_store import is_postgres
     from geodata.store import open_store
 
-    if args.address != LOOPBACK:
+    secrets = secrets_file(getattr(args, "secrets", None))
+    missing = file_problems(secrets)
+    if getattr(args, "secrets", None) and missing:  # a file named but not usable
+        raise AnttError(f"Tệp đăng nhập {secrets} chưa dùng được: thiếu {', '.join(missing)}.")
+    if args.address not in LOOPBACKS and missing:
+        if not getattr(args, "no_auth", False):
+            raise AnttError(NEEDS_LOGIN.format(address=args.address, missing=", ".join(missing)))
         bar = "!" * 78
         print(f"{bar}\n{OPEN_WARNING.format(address=args.address)}\n{bar}", file=sys.stderr)
+    args.secrets_path = None if missing else secrets
     location = resolve_store(args.store)
     if is_postgres(location):
         open_store(location)  # a server that cannot be reached is said now, not on the page

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from geodata.audit import current_actor
 from loaders.errors import LoaderError
 from loaders.sheets import display_name
 
@@ -76,7 +77,7 @@ def cmd_import(args) -> int:
         print("Lỗi: không có dòng hợp lệ nào để lưu.", file=sys.stderr)
         return 2
     if aliases:
-        store_aliases(store.location, aliases, _os_user())
+        store_aliases(store.location, aliases, current_actor().label)
     res = apply_import(store.location, kind, check.accepted, name, check.checksum, n_bad)
     if res.unchanged:
         print(f"Tệp này đã được nhập lúc {res.previous} với cùng kết quả: kho không thay đổi.")
@@ -85,15 +86,6 @@ def cmd_import(args) -> int:
     if res.demo_removed:
         print(f"Đã xóa {res.demo_removed} dòng dữ liệu mẫu của bảng này.")
     return 0
-
-
-def _os_user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in a container: the record stays anonymous
-        return ""
 
 
 def _check_period(v, valid_from: str | None, valid_to: str | None) -> None:
@@ -201,7 +193,7 @@ def cmd_import_boundaries(args) -> int:
         print(f"Lỗi: {why}; không lưu gì.", file=sys.stderr)
         return 2
     if aliases:
-        store_aliases(store.location, aliases, _os_user())
+        store_aliases(store.location, aliases, current_actor().label)
     res = replace_geometries(
         store,
         check.version,

@@ -8,12 +8,11 @@ checked again, so those rows now match, and so will the next import of the same 
 
 from __future__ import annotations
 
-import getpass
-
 import streamlit as st
 
 from dashboard.safe_text import md
 from geodata.aliases import NameAlias, store_aliases
+from geodata.audit import current_actor
 from geodata.errors import AnttError
 from geodata.schema import LEVEL_LABELS_VI
 from loaders.places import ReviewItem
@@ -22,13 +21,6 @@ ALIASES_SAVED = "import_aliases_saved"  # bumped after a save: the file is check
 SAVED_MESSAGE = "imp_aliases_saved_msg"
 MAX_ITEMS = 60  # more than this is work for the XLSX report and `--aliases`
 NOT_CHOSEN = "— chưa chọn (dòng vẫn bị loại) —"
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name (a container): the alias is saved without one
-        return ""
 
 
 def render_review(store, review: tuple[ReviewItem, ...]) -> None:
@@ -72,7 +64,7 @@ def render_review(store, review: tuple[ReviewItem, ...]) -> None:
         return
     aliases = [NameAlias(i.version, i.level, i.parent_code, i.text, code) for i, code in picks]
     try:
-        n = store_aliases(store.location, aliases, _user())
+        n = store_aliases(store.location, aliases, current_actor().label)
     except AnttError as err:
         st.error(md(err), icon=":material/error:")
         return

@@ -9,7 +9,6 @@ rows: see `result_checksum`) makes a re-import change nothing.
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from geodata import audit
+from geodata.audit import current_actor
 from geodata.errors import StoreError
 from geodata.schema import COMMUNE_STATUS, IMPORTS, MODEL_COLUMNS, MODELS, STATUS_COLUMNS
 from geodata.store_write import Tx, db_errors, write_session
@@ -140,20 +141,16 @@ def record_import(
             file_name,
             checksum,
             datetime.now().isoformat(timespec="seconds"),
-            _user(),
+            current_actor().label,
             int(accepted),
             int(rejected),
         ),
     )
+    # the audit row commits or rolls back with the import it records
+    audit.append(conn, "boundary" if kind == "boundaries" else "import",
+                 f"{kind}: {file_name}", int(accepted))  # fmt: skip
     return int(next_id)
 
 
 def _insert(conn: Tx, sql: str, values: list[tuple]) -> None:
     conn.executemany(sql, values)
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return ""

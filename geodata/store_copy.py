@@ -10,13 +10,15 @@ from __future__ import annotations
 import geopandas as gpd
 import pyogrio
 
+from geodata.access import USERS
 from geodata.aliases import NAME_ALIASES
+from geodata.audit import AUDIT
 from geodata.display_docs import DISPLAY_SHAPES, docs_from_table, write_docs
 from geodata.errors import StoreError
 from geodata.pg_store import PostgisStore, engine_for, is_postgres
 from geodata.schema import ADMIN_UNITS, OFFICIAL_AREAS, REQUIRED_TABLES, STORAGE_CRS
 
-OPTIONAL_TABLES = (NAME_ALIASES, DISPLAY_SHAPES, OFFICIAL_AREAS)
+OPTIONAL_TABLES = (NAME_ALIASES, DISPLAY_SHAPES, OFFICIAL_AREAS, USERS, AUDIT)
 
 
 def unit_layer(store) -> gpd.GeoDataFrame:

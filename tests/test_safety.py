@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from dashboard import cli
+from dashboard.auth_config import AUTH_KEYS
 from dashboard.cli import build_parser, main, serve_argv
 from dashboard.safe_text import WORD_JOINER, html_text, md, script_json, shown
 from dashboard.safe_text import mpl as mpl_text
@@ -309,16 +310,37 @@ def test_serve_listens_on_loopback_unless_told(capsys):
     assert argv[argv.index("--server.address") + 1] == "0.0.0.0"
 
 
-def test_opening_serve_to_the_network_warns_about_the_import_page(demo_build, monkeypatch, capsys):
+def test_serve_without_login_refuses_a_network_address(demo_build, monkeypatch, capsys, tmp_path):
     execs = []
     monkeypatch.setattr(os, "execve", lambda exe, argv, env: execs.append(argv))
     monkeypatch.setattr(os, "chdir", lambda p: None)
-    main(["serve", "--store", str(demo_build.path), "--address", "0.0.0.0", "--headless"])
+    monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here
+    monkeypatch.delenv("ANTT_SECRETS", raising=False)
+    base = ["serve", "--store", str(demo_build.path), "--headless"]
+    assert main([*base, "--address", "0.0.0.0"]) == 2
     err = capsys.readouterr().err
-    assert "CẢNH BÁO" in err and "0.0.0.0" in err and "“Nhập dữ liệu”" in err
-    assert execs and execs[0][execs[0].index("--server.address") + 1] == "0.0.0.0"
-    main(["serve", "--store", str(demo_build.path), "--headless"])
+    assert "Không mở bảng điều khiển ra mạng (0.0.0.0)" in err and "--secrets" in err
+    assert not execs, "Streamlit was started without a login on a network address"
+    # --no-auth opens it, loudly
+    main([*base, "--address", "0.0.0.0", "--no-auth"])
+    err = capsys.readouterr().err
+    assert "CẢNH BÁO (--no-auth)" in err and "“Nhập dữ liệu”" in err
+    assert execs[-1][execs[-1].index("--server.address") + 1] == "0.0.0.0"
+    # a half-written [auth] is named, and refused
+    half = tmp_path / "secrets.toml"
+    half.write_text('[auth]\nredirect_uri = "http://x/oauth2callback"\n', encoding="utf-8")
+    assert main([*base, "--address", "0.0.0.0", "--secrets", str(half)]) == 2
+    assert "thiếu cookie_secret, client_id" in capsys.readouterr().err
+    # a complete one: the network address is allowed and Streamlit is given the file
+    full = tmp_path / "full.toml"
+    full.write_text(
+        "[auth]\n" + "".join(f'{k} = "v"\n' for k in AUTH_KEYS), encoding="utf-8"
+    )
+    main([*base, "--address", "0.0.0.0", "--secrets", str(full)])
     assert "CẢNH BÁO" not in capsys.readouterr().err
+    assert execs[-1][execs[-1].index("--secrets.files") + 1] == str(full.resolve())
+    main(base)  # this machine only: no login needed, no warning
+    assert "CẢNH BÁO" not in capsys.readouterr().err and "--secrets.files" not in execs[-1]
 
 
 def _listening_addresses(port: int) -> set[str]:
