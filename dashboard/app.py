@@ -19,6 +19,7 @@ from dashboard.assets import ensure_static_assets
 from dashboard.export.snapshot import build_snapshot, file_stem
 from dashboard.export.writers import FORMATS, export_bytes
 from dashboard.figures import panel_cards
+from dashboard.login import ACCESS, page_access, sidebar_identity
 from dashboard.map_view import BaseLayers, base_layers, base_map, shared_payload, values_layer
 from dashboard.notes import data_notes
 from dashboard.page_style import MAP_HEIGHT, PAGE_CSS
@@ -28,6 +29,8 @@ from dashboard.ranking_view import render_ranking
 from dashboard.safe_text import html_text, md
 from dashboard.sidebar import go_to_area, sidebar
 from dashboard.trend_chart import periods_shown, trend_png
+from geodata.access import authorize_view
+from geodata.audit import Actor, current_actor, record, set_actor
 from geodata.display_docs import display_layers
 from geodata.errors import AnttError
 from geodata.pg_store import is_postgres
@@ -116,6 +119,12 @@ def model_points(store, result: ViewResult) -> list[list]:
 def render(store: Store) -> None:
     _first, last = data_years(store)
     view = S.init_view(store, MapView(year_from=last, year_to=last))
+    allowed = authorize_view(store, view, st.session_state.get(ACCESS))
+    if allowed.message:  # outside the person's areas, whatever the URL or a click said
+        view = allowed.view
+        st.session_state[S.VIEW] = view
+        st.session_state[S.MESSAGES] = [allowed.message]
+        S.write_url(view)
     panels = panels_for(store, view)
     result = panels.main
 
@@ -188,7 +197,9 @@ def render(store: Store) -> None:
     with col_figs:
         # the exports first: at 1366×768 they stay above the fold with the map
         export_buttons(store, view)
-        if view.area and st.button("⬆ Về toàn quốc", width="stretch"):
+        access = st.session_state.get(ACCESS)
+        national = access is None or access.national  # others would only be refused
+        if view.area and national and st.button("⬆ Về toàn quốc", width="stretch"):
             S.set_view(store, view.with_(area="", level="province"))
             st.rerun()
         # one HTML element for all the cards (no Markdown to parse, one thing to render)
@@ -224,7 +235,7 @@ def export_buttons(store: Store, view: MapView) -> None:
     for fmt in FORMATS.values():
         st.download_button(
             fmt.label,
-            partial(_export, store.location, view, fmt.key),
+            partial(_export, store.location, view, fmt.key, current_actor()),
             f"{file_stem(view)}.{fmt.key}",
             fmt.mime,
             key=f"export-{fmt.key}",
@@ -234,9 +245,13 @@ def export_buttons(store: Store, view: MapView) -> None:
         )
 
 
-def _export(location: str, view: MapView, fmt: str) -> bytes:
-    # runs outside the script run (no session state): plain functions only
-    return export_bytes(build_snapshot(open_store(location), view), fmt)
+def _export(location: str, view: MapView, fmt: str, actor: Actor) -> bytes:
+    # runs outside the script run (no session state): plain functions only; the view
+    # was authorised in the run that drew the button, the actor is who clicked it
+    set_actor(actor)
+    data = export_bytes(build_snapshot(open_store(location), view, by=actor.label), fmt)
+    record(location, "export", f"{fmt}: {file_stem(view)}", 1)
+    return data
 
 
 def card_html(card) -> str:
@@ -306,20 +321,44 @@ def import_page() -> None:
     _guarded(render_import)
 
 
+def admin_page() -> None:
+    from dashboard.admin_page import render_admin
+
+    _guarded(render_admin)
+
+
 def main() -> None:
     st.set_page_config(page_title="Bản đồ mô hình tự quản về ANTT", page_icon="🗺️", layout="wide")
     ensure_static_assets()
-    st.navigation(
-        [
-            st.Page(map_page, title="Bản đồ", icon=":material/map:", default=True),
+    try:
+        store = get_store()
+        access = page_access(store)
+    except (AnttError, LoaderError) as err:
+        st.error(md(err), icon=":material/error:")
+        return
+    if access is False:  # the login screen, or a refusal, has been drawn
+        return
+    sidebar_identity(store, access)
+    pages = [st.Page(map_page, title="Bản đồ", icon=":material/map:", default=True)]
+    if access is None or access.may("staff"):  # viewers are not shown the import page
+        pages.append(
             st.Page(
                 import_page,
                 title="Nhập dữ liệu",
                 icon=":material/upload_file:",
                 url_path="nhap-du-lieu",
-            ),
-        ]
-    ).run()
+            )
+        )
+    if access is not None and access.may("admin"):
+        pages.append(
+            st.Page(
+                admin_page,
+                title="Quản trị",
+                icon=":material/admin_panel_settings:",
+                url_path="quan-tri",
+            )
+        )
+    st.navigation(pages).run()
 
 
 main()

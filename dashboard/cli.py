@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.cli_access import add_parsers as add_access_parsers
+from dashboard.cli_access import cmd_audit, cmd_users
 from dashboard.cli_import import cmd_import, cmd_import_boundaries
 from dashboard.cli_words import use_vietnamese
 from geodata.errors import AnttError
@@ -212,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="ghi tệp Excel mẫu để nhập dữ liệu")
     template.add_argument("--out", default="mau-nhap-du-lieu.xlsx", help="tệp .xlsx cần ghi")
 
+    add_access_parsers(sub, _add_store)
     copy = sub.add_parser(
         "copy",
         help="chép toàn bộ một kho sang kho khác (GeoPackage ↔ PostGIS)",
@@ -492,6 +495,8 @@ def _cmd_copy(args) -> int:
 COMMANDS = {
     "upgrade": _cmd_upgrade,
     "copy": _cmd_copy,
+    "audit": cmd_audit,
+    "users": cmd_users,
     "demo": _cmd_demo,
     "query": _cmd_query,
     "export": _cmd_export,

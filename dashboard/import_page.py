@@ -14,15 +14,18 @@ import streamlit as st
 from dashboard.format import fmt_int
 from dashboard.import_boundaries import render_boundary_import
 from dashboard.import_review import ALIASES_SAVED, render_review, show_saved_aliases
+from dashboard.login import ACCESS
 from dashboard.page_style import TABLE_CSS, uploader_css
 from dashboard.page_words import blank_missing, for_page, frame_for_page
 from dashboard.safe_text import md, md_frame
+from geodata.access import area_names
 from geodata.errors import AnttError
 from geodata.imports import apply_import
 from geodata.schema import COMMUNE_STATUS, IMPORTS, MODELS
 from geodata.store import GpkgStore
 from loaders.errors import LoaderError
 from loaders.registry import KINDS, check_registry
+from loaders.registry_access import restrict_to_scope
 from loaders.registry_files import report_xlsx, template_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,6 +51,12 @@ HISTORY_KINDS = {**KINDS, "boundaries": "ranh giới"}
 
 def render_import(store: GpkgStore) -> None:
     st.title("Nhập dữ liệu")
+    access = st.session_state.get(ACCESS)
+    if access is not None and not access.may("staff"):
+        st.error("Tài khoản của bạn chỉ có quyền xem; việc nhập dữ liệu cần vai trò nhập liệu.")
+        return
+    if access is not None:
+        st.caption(md(f"Nhập trong địa bàn: {area_names(store, access.areas)}."))
     st.markdown(
         "Tải lên sổ theo dõi mô hình, danh sách trạng thái xã (Excel .xlsx hoặc .csv) hoặc "
         "ranh giới hành chính chính thức (Shapefile .zip, GeoPackage, GeoJSON). Tệp được kiểm "
@@ -61,9 +70,10 @@ def render_import(store: GpkgStore) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+    kinds = [k for k in KIND_LABELS if k != "boundaries" or access is None or access.may("admin")]
     kind = st.radio(
         "Loại dữ liệu",
-        list(KIND_LABELS),
+        kinds,
         format_func=KIND_LABELS.get,
         horizontal=True,
         key="imp_kind",
@@ -124,7 +134,8 @@ def render_import(store: GpkgStore) -> None:
             return
         bar.empty()
         st.session_state[CHECKED] = (key, check)
-    check = st.session_state[CHECKED][1]
+    # rows outside the person's areas are rejected with the reason (checked on the server)
+    check = restrict_to_scope(store, st.session_state[CHECKED][1], access)
     show_saved_aliases()
     for note in check.notes:
         st.info(md(for_page(note)), icon=":material/info:")  # quotes the file's title rows

@@ -74,11 +74,11 @@ def to_csv_bytes(table: pd.DataFrame) -> bytes:
     return out.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
 
 
-def to_xlsx_bytes(table: pd.DataFrame, title: str) -> bytes:
+def to_xlsx_bytes(table: pd.DataFrame, title: str, sheet: str = "Xếp hạng") -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        safe_frame(table).to_excel(xw, index=False, sheet_name="Xếp hạng", startrow=2)
-        ws = xw.sheets["Xếp hạng"]
+        safe_frame(table).to_excel(xw, index=False, sheet_name=sheet, startrow=2)
+        ws = xw.sheets[sheet]
         ws["A1"] = safe_cell(title)
         ws["A1"].font = Font(bold=True, size=13)
         for col in ws.columns:

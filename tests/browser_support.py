@@ -34,9 +34,9 @@ def free_port() -> int:
 class Server:
     """`antt-map serve` in a subprocess; its output is kept to explain a failed start."""
 
-    def __init__(self, store: Path, log: Path):
+    def __init__(self, store: Path, log: Path, extra: tuple[str, ...] = (), port: int = 0):
         self.store = store
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://localhost:{self.port}"
         self.log = log
         self._fh = open(log, "w")  # noqa: SIM115 (closed in stop())
@@ -51,6 +51,7 @@ class Server:
                 "--headless",
                 "--port",
                 str(self.port),
+                *extra,
             ],
             stdout=self._fh,
             stderr=subprocess.STDOUT,

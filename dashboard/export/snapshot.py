@@ -96,7 +96,7 @@ def filters_in_words(result: ViewResult, panels=None) -> tuple[str, ...]:
     )
 
 
-def build_snapshot(store, view: MapView, now: datetime | None = None) -> Snapshot:
+def build_snapshot(store, view: MapView, now: datetime | None = None, by: str = "") -> Snapshot:
     """Compute a view for export: the page's panels (one map, two periods, or the
     change), figures and, for a selected unit, its trend.
 
@@ -147,6 +147,7 @@ def build_snapshot(store, view: MapView, now: datetime | None = None) -> Snapsho
         source=(
             f"Nguồn số liệu: {data_source} (kho {store.label}).",
             f"Nguồn ranh giới ({main.version.version}): {main.version.source}",
+            *((f"Người xuất: {by}.",) if by else ()),
         ),
         notes=notes,
         exported_at=(now or datetime.now()).replace(microsecond=0),

@@ -1,0 +1,102 @@
+"""Login on the page: Streamlit's own `st.login` (OpenID Connect), roles and areas.
+
+With `[auth]` configured every page first asks for a login; the person's role and
+areas are resolved on the server (`geodata.access`) at every run, so an
+administrator's change applies at that person's next run. Without `[auth]` the page is
+in single-machine mode (serve listens on 127.0.0.1 only) and says so.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.auth_config import auth_problems
+from dashboard.safe_text import md
+from geodata.access import Access, area_names, resolve_access
+from geodata.audit import Actor, current_actor, record, set_actor
+
+ACCESS = "antt_access"  # this run's Access (None: single-machine mode)
+LOGIN_SEEN = "antt_login_audited"
+
+
+def login_configured() -> bool:
+    try:
+        return not auth_problems(st.secrets.get("auth"))
+    except Exception:  # no secrets file at all: Streamlit raises on reading it
+        return False
+
+
+def _client() -> str:
+    ctx = st.context
+    forwarded = (ctx.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
+    return forwarded or (getattr(ctx, "ip_address", None) or "")
+
+
+def page_access(store) -> Access | bool | None:
+    """This run's access: an Access, None (single-machine mode), or False when the page
+    must stop (the login screen or a refusal has been drawn)."""
+    if not login_configured():
+        set_actor(None)
+        st.session_state[ACCESS] = None
+        return None
+    if not st.user.is_logged_in:
+        _login_screen()
+        return False
+    info = st.user.to_dict()
+    user_id = str(info.get("email") or info.get("sub") or "")
+    name = str(info.get("name") or "")
+    access = resolve_access(store, user_id, name, info)
+    if access is None:
+        set_actor(Actor(user_id, name, "", _client()))
+        st.title("Bản đồ mô hình tự quản về an ninh trật tự")
+        st.warning(
+            md(
+                f"Tài khoản {user_id} chưa được cấp quyền xem. Nhờ quản trị viên thêm tài "
+                "khoản này (vai trò và địa bàn) rồi tải lại trang."
+            ),
+            icon=":material/lock:",
+        )
+        _logout_button(store)
+        return False
+    set_actor(Actor(access.user_id, access.name, access.role_label, _client()))
+    if st.session_state.get(LOGIN_SEEN) != access.user_id:
+        record(store.location, "login", f"{access.role_label}; {area_names(store, access.areas)}")
+        st.session_state[LOGIN_SEEN] = access.user_id
+    st.session_state[ACCESS] = access
+    return access
+
+
+def _login_screen() -> None:
+    st.title("Bản đồ mô hình tự quản về an ninh trật tự")
+    st.info(
+        "Số liệu an ninh trật tự chỉ dành cho người được cấp quyền. Đăng nhập bằng tài "
+        "khoản của cơ quan để xem bản đồ.",
+        icon=":material/lock:",
+    )
+    st.button("Đăng nhập", type="primary", on_click=st.login, key="antt-login")
+
+
+def _logout(location: str) -> None:
+    record(location, "logout", current_actor().user_id)
+    st.session_state.pop(LOGIN_SEEN, None)
+    st.logout()
+
+
+def _logout_button(store) -> None:
+    st.button("Đăng xuất", on_click=_logout, args=(store.location,), key="antt-logout")
+
+
+def sidebar_identity(store, access: Access | None) -> None:
+    """Who is logged in (or that there is no login) at the top of the sidebar."""
+    with st.sidebar:
+        if access is None:
+            st.caption(
+                "Chế độ một máy: không đăng nhập, chỉ máy này (127.0.0.1) mở được trang. "
+                "Để dùng chung trong mạng, cấu hình đăng nhập (README, mục Đăng nhập)."
+            )
+            return
+        st.markdown(
+            f"**{md(access.name or access.user_id)}** · {md(access.role_label)} · "
+            + md(area_names(store, access.areas))
+        )
+        _logout_button(store)
