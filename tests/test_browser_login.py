@@ -76,6 +76,9 @@ def test_a_viewer_of_one_province_sees_it_only_whatever_the_url(srv, tab):
     assert "Về toàn quốc" not in _body(tab)
     assert "Nhập dữ liệu" not in _body(tab)  # the import page is not offered
     assert _audit(srv, "login", "xem@ca.phutho.vn")
+    # Streamlit's login cookies: not readable by scripts, not sent by other sites' forms
+    auth = [c for c in tab.context.cookies() if c["name"].startswith("_streamlit_user")]
+    assert auth and all(c["httpOnly"] and c["sameSite"] == "Lax" for c in auth)
     # Hà Nội by editing the address: refused, the map stays in Phú Thọ
     tab.goto(f"{srv.url}/?area=01&level=commune&from=2026&to=2026")
     wait_for(lambda: "chỉ được xem Tỉnh Phú Thọ (mã 25)" in _body(tab), what="the refusal")

@@ -89,6 +89,12 @@ def test_pdf_is_one_a4_landscape_vector_page_with_searchable_vietnamese(hoa_binh
     assert reader.metadata.title == hoa_binh.title
 
 
+def test_an_export_names_who_made_it_in_its_footer(store, tmp_path):
+    snap = build_snapshot(store, HOA_BINH_2020, by="Nguyễn Văn Xem")
+    text = _nfc(pypdf.PdfReader(write_export(snap, tmp_path / "x.pdf")).pages[0].extract_text())
+    assert "Người xuất: Nguyễn Văn Xem." in text
+
+
 def test_export_figures_are_the_core_query_figures(store, hoa_binh, tmp_path):
     """Hòa Bình 2020 (seed article): the figures printed on the PDF equal the core query,
     which in turn equals a count made directly on the stored models."""

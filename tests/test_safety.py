@@ -308,6 +308,10 @@ def test_serve_listens_on_loopback_unless_told(capsys):
     assert argv[argv.index("--client.showErrorDetails") + 1] == "none"
     argv = serve_argv(build_parser().parse_args(["serve", "--address", "0.0.0.0"]))
     assert argv[argv.index("--server.address") + 1] == "0.0.0.0"
+    # Streamlit's XSRF protection (on by default) is never turned off, here or in config
+    assert not any("enableXsrfProtection" in a or "enableCORS" in a for a in argv)
+    config = (Path(cli.__file__).parent / ".streamlit" / "config.toml").read_text()
+    assert "enableXsrfProtection" not in config and "enableCORS" not in config
 
 
 def test_serve_without_login_refuses_a_network_address(demo_build, monkeypatch, capsys, tmp_path):
