@@ -9,7 +9,9 @@ import uuid
 import streamlit as st
 
 from dashboard import state as S
+from dashboard.login import ACCESS
 from dashboard.safe_text import md
+from geodata.access import allowed_codes
 from geodata.classify import SCHEMES
 from geodata.errors import AnttError
 from geodata.names import fold
@@ -111,6 +113,12 @@ def sidebar(store: Store, view: MapView, result: ViewResult) -> None:
     units = store.units(result.version.version)
     levels = result.version.levels
     ss = st.session_state
+    access = ss.get(ACCESS)
+    if access is not None and not access.national:  # offer only units inside the areas
+        inside = allowed_codes(store, result.version.version, access.areas)
+        offered = units[units["code"].isin(inside)]
+    else:
+        offered = units
     area_row = None
     if view.area:
         hit = units[units["code"] == view.area]
@@ -136,8 +144,9 @@ def sidebar(store: Store, view: MapView, result: ViewResult) -> None:
             dist = area_row["code"]
         elif area_row["level"] == "commune" and "district" in levels:
             dist = area_row["parent_code"]
-    ss[S.W_PROVINCE] = prov
-    ss[S.W_DISTRICT] = dist
+    shown = set(offered["code"])
+    ss[S.W_PROVINCE] = prov if prov in shown else ""
+    ss[S.W_DISTRICT] = dist if dist in shown else ""
     ss[S.W_COMPARE] = view.compare
     base_from, base_to = view.base_period
     ss[S.W_BASE_YEAR] = base_to
@@ -269,7 +278,7 @@ def sidebar(store: Store, view: MapView, result: ViewResult) -> None:
     )
     if query.strip():
         q = fold(query)
-        hits = units[units["name"].map(fold).str.contains(re.escape(q), regex=True)]
+        hits = offered[offered["name"].map(fold).str.contains(re.escape(q), regex=True)]
         hits = hits.sort_values(
             ["level", "name"], key=lambda s: s.map(LEVELS.index) if s.name == "level" else s
         )
@@ -292,11 +301,11 @@ def sidebar(store: Store, view: MapView, result: ViewResult) -> None:
                 f"Không tìm thấy địa bàn nào khớp với “{md(query)}” trong {md(result.version.version)}."
             )
 
-    provinces = units[units["level"] == "province"]
+    provinces = offered[offered["level"] == "province"]
     _unit_select(sb, "Tỉnh/thành phố", provinces, S.W_PROVINCE, on_province, "Toàn quốc")
     if "district" in levels and ss[S.W_PROVINCE]:
-        districts = units[
-            (units["level"] == "district") & (units["parent_code"] == ss[S.W_PROVINCE])
+        districts = offered[
+            (offered["level"] == "district") & (offered["parent_code"] == ss[S.W_PROVINCE])
         ]
         _unit_select(sb, "Huyện/quận", districts, S.W_DISTRICT, on_district, "Toàn tỉnh")
     elif "district" not in levels:
