@@ -90,6 +90,14 @@ def sidebar_identity(store, access: Access | None) -> None:
     """Who is logged in (or that there is no login) at the top of the sidebar."""
     with st.sidebar:
         if access is None:
+            if st.context.headers.get("X-Forwarded-For"):  # reached through a proxy
+                st.error(
+                    "Chưa cấu hình đăng nhập, nhưng trang đang được phục vụ qua một máy chủ "
+                    "trung gian (nginx): ai truy cập được máy chủ đó đều xem và nhập được "
+                    "số liệu. Cấu hình đăng nhập (README, mục Đăng nhập) trước khi mở ra mạng.",
+                    icon=":material/warning:",
+                )
+                return
             st.caption(
                 "Chế độ một máy: không đăng nhập, chỉ máy này (127.0.0.1) mở được trang. "
                 "Để dùng chung trong mạng, cấu hình đăng nhập (README, mục Đăng nhập)."

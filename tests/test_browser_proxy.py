@@ -112,3 +112,8 @@ def test_a_download_through_the_proxy_reaches_its_session(deployment, browser):
             page.get_by_role("button", name="Ảnh PNG").click()
         assert dl.value.failure() is None
         assert Path(dl.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        # no login configured, yet reached through nginx: the page says so, not
+        # "single-machine mode"
+        body = page.inner_text("body")
+        assert "Chưa cấu hình đăng nhập, nhưng trang đang được phục vụ qua" in body
+        assert "Chế độ một máy" not in body
