@@ -4,7 +4,6 @@ command line (for the first administrator, before anyone can log in, and for scr
 from __future__ import annotations
 
 import argparse
-import sys
 
 from geodata.access import (
     ROLES,
@@ -86,6 +85,3 @@ def cmd_users(args: argparse.Namespace) -> int:
     )
     return 0
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("dùng: antt-map audit | antt-map users")
