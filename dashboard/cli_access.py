@@ -84,4 +84,3 @@ def cmd_users(args: argparse.Namespace) -> int:
         f"Đã lưu {args.user.strip().lower()}: {ROLES[args.role]}, {' '.join(areas) or 'toàn quốc'}."
     )
     return 0
-

@@ -120,6 +120,20 @@ def map_frame(page, not_key: str | None = None, timeout: float = 60):
     raise AssertionError("the map was not drawn in time")
 
 
+def map_eval(page, expr: str) -> list:
+    """`expr` evaluated in every map iframe on the page now. A change of base map
+    replaces the iframe, so a frame held from before may be gone: ask the page again."""
+    values = []
+    for frame in page.frames:
+        try:
+            value = frame.evaluate(f"() => window.antt && window.antt.appliedKey ? ({expr}) : null")
+        except Exception:  # frame detached while the page reruns
+            continue
+        if value is not None:
+            values.append(value)
+    return values
+
+
 def wait_for(predicate, timeout: float = 30, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

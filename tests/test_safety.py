@@ -337,9 +337,7 @@ def test_serve_without_login_refuses_a_network_address(demo_build, monkeypatch, 
     assert "thiếu cookie_secret, client_id" in capsys.readouterr().err
     # a complete one: the network address is allowed and Streamlit is given the file
     full = tmp_path / "full.toml"
-    full.write_text(
-        "[auth]\n" + "".join(f'{k} = "v"\n' for k in AUTH_KEYS), encoding="utf-8"
-    )
+    full.write_text("[auth]\n" + "".join(f'{k} = "v"\n' for k in AUTH_KEYS), encoding="utf-8")
     main([*base, "--address", "0.0.0.0", "--secrets", str(full)])
     assert "CẢNH BÁO" not in capsys.readouterr().err
     assert execs[-1][execs[-1].index("--secrets.files") + 1] == str(full.resolve())

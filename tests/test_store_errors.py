@@ -59,7 +59,9 @@ def test_an_unreachable_postgis_store_says_what_to_check():
     from geodata.store import open_store
     from tests.browser_support import free_port
 
-    with pytest.raises(StoreError, match=r"Không kết nối được kho PostGIS.*chưa chạy, hoặc sai máy chủ/cổng"):
+    with pytest.raises(
+        StoreError, match=r"Không kết nối được kho PostGIS.*chưa chạy, hoặc sai máy chủ/cổng"
+    ):
         open_store(f"postgresql://antt:bi-mat@127.0.0.1:{free_port()}/antt")
     try:
         open_store(f"postgresql://antt:bi-mat@127.0.0.1:{free_port()}/antt")
