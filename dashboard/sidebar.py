@@ -58,13 +58,17 @@ def go_to_area(store, view: MapView, code: str, area_level: str | None, levels) 
 # ------------------------------------------------------------------ sidebar
 
 
-def _unit_select(container, label: str, units, key: str, on_change, all_label: str) -> None:
-    """A selectbox of units by name; the empty option stands for the whole parent area."""
+def _unit_select(container, label: str, units, key: str, on_change, all_label: str | None) -> None:
+    """A selectbox of units by name; the empty option stands for the whole parent area
+    (`all_label` None: no such option, for a person whose scope is only these units)."""
     units = units.sort_values("name")
     names = dict(zip(units["code"], units["name"], strict=True))
+    options = list(units["code"]) if all_label is None else ["", *units["code"]]
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
     container.selectbox(
         label,
-        ["", *units["code"]],
+        options,
         key=key,
         on_change=on_change,
         format_func=lambda c: all_label if not c else names[c],
@@ -302,17 +306,21 @@ def sidebar(store: Store, view: MapView, result: ViewResult) -> None:
             )
 
     provinces = offered[offered["level"] == "province"]
-    _unit_select(sb, "Tỉnh/thành phố", provinces, S.W_PROVINCE, on_province, "Toàn quốc")
-    if "district" in levels and ss[S.W_PROVINCE]:
-        districts = offered[
-            (offered["level"] == "district") & (offered["parent_code"] == ss[S.W_PROVINCE])
-        ]
-        _unit_select(sb, "Huyện/quận", districts, S.W_DISTRICT, on_district, "Toàn tỉnh")
-    elif "district" not in levels:
-        sb.caption(
-            "Từ 01/07/2025 chính quyền địa phương còn hai cấp (tỉnh, xã): "
-            "không còn cấp huyện để lọc hay hiển thị."
-        )
+    scoped = offered is not units  # a person who may see only their areas
+    if not scoped or len(provinces):
+        _unit_select(
+            sb, "Tỉnh/thành phố", provinces, S.W_PROVINCE, on_province,
+            None if scoped else "Toàn quốc",
+        )  # fmt: skip
+    if "district" in levels and (ss[S.W_PROVINCE] or (scoped and provinces.empty)):
+        districts = offered[offered["level"] == "district"]
+        if ss[S.W_PROVINCE]:
+            districts = districts[districts["parent_code"] == ss[S.W_PROVINCE]]
+        if len(districts):
+            _unit_select(
+                sb, "Huyện/quận", districts, S.W_DISTRICT, on_district,
+                None if scoped and provinces.empty else "Toàn tỉnh",
+            )  # fmt: skip
     if area_row is not None and area_row["level"] == "commune":
         sb.caption(f"Đang xem: {md(area_row['name'])}")
 

@@ -74,10 +74,10 @@ def test_a_viewer_of_one_province_sees_it_only_whatever_the_url(srv, tab):
     wait_for(lambda: "Tỉnh Phú Thọ" in _body(tab), what="Phú Thọ")
     assert "Nguyễn Văn Xem · xem · Tỉnh Phú Thọ (mã 25)" in _body(tab)
     assert "Về toàn quốc" not in _body(tab)
-    # the sidebar offers the units inside the area only
+    # the sidebar offers the units inside the area only (no "Toàn quốc" to be refused)
     tab.get_by_role("combobox", name="Tỉnh/thành phố").click()
     wait_for(lambda: tab.get_by_role("option").count() > 0, what="the province list")
-    assert tab.get_by_role("option").all_inner_texts() == ["Toàn quốc", "Tỉnh Phú Thọ"]
+    assert tab.get_by_role("option").all_inner_texts() == ["Tỉnh Phú Thọ"]
     tab.keyboard.press("Escape")
     assert "Nhập dữ liệu" not in _body(tab)  # the import page is not offered
     assert _audit(srv, "login", "xem@ca.phutho.vn")
