@@ -31,6 +31,7 @@ ACTIONS = {
     "boundary": "thay ranh giới",
     "export": "xuất bản đồ",
     "users": "đổi người dùng",
+    "view": "khung nhìn đã lưu",
 }
 
 

@@ -16,9 +16,10 @@ from geodata.audit import AUDIT
 from geodata.display_docs import DISPLAY_SHAPES, docs_from_table, write_docs
 from geodata.errors import StoreError
 from geodata.pg_store import PostgisStore, engine_for, is_postgres
+from geodata.saved_views import SAVED_VIEWS
 from geodata.schema import ADMIN_UNITS, OFFICIAL_AREAS, REQUIRED_TABLES, STORAGE_CRS
 
-OPTIONAL_TABLES = (NAME_ALIASES, DISPLAY_SHAPES, OFFICIAL_AREAS, USERS, AUDIT)
+OPTIONAL_TABLES = (NAME_ALIASES, DISPLAY_SHAPES, OFFICIAL_AREAS, USERS, AUDIT, SAVED_VIEWS)
 
 
 def unit_layer(store) -> gpd.GeoDataFrame:
