@@ -16,6 +16,8 @@ import pandas as pd
 from dashboard.cli_access import add_parsers as add_access_parsers
 from dashboard.cli_access import cmd_audit, cmd_users
 from dashboard.cli_import import cmd_import, cmd_import_boundaries
+from dashboard.cli_present import add_parsers as add_present_parsers
+from dashboard.cli_present import cmd_report, cmd_views
 from dashboard.cli_words import use_vietnamese
 from geodata.errors import AnttError
 from geodata.store import resolve_store
@@ -62,6 +64,30 @@ def _add_view(p: argparse.ArgumentParser) -> None:
     p.add_argument("--area", default="", help="mã tỉnh/huyện/xã (mặc định: toàn quốc)")
 
 
+def _add_full_view(p: argparse.ArgumentParser) -> None:
+    """A view with its classes and comparison (export, saved views)."""
+    _add_view(p)
+    p.add_argument(
+        "--scheme",
+        default="quantiles",
+        help="cách phân lớp: quantiles, natural_breaks, equal_interval",
+    )
+    p.add_argument("--k", type=int, default=5, help="số lớp, 2–9 (mặc định 5)")
+    p.add_argument(
+        "--compare",
+        choices=("side", "change"),
+        help="so sánh với kỳ --vs: side = hai bản đồ cạnh nhau chung chú giải, "
+        "change = bản đồ thay đổi (tăng/giảm)",
+    )
+    p.add_argument(
+        "--vs",
+        type=_year,
+        help="năm so sánh (mặc định: kỳ liền trước cùng độ dài); --vs-from/--vs-to cho một khoảng",
+    )
+    p.add_argument("--vs-from", dest="vs_from", type=_year, help="năm đầu kỳ so sánh")
+    p.add_argument("--vs-to", dest="vs_to", type=_year, help="năm cuối kỳ so sánh")
+
+
 def _year(text: str) -> int:
     try:
         return int(text)
@@ -96,26 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(hoặc mỗi huyện của tỉnh --area) vào thư mục --out.",
     )
     _add_store(export)
-    _add_view(export)
-    export.add_argument(
-        "--scheme",
-        default="quantiles",
-        help="cách phân lớp: quantiles, natural_breaks, equal_interval",
-    )
-    export.add_argument("--k", type=int, default=5, help="số lớp, 2–9 (mặc định 5)")
-    export.add_argument(
-        "--compare",
-        choices=("side", "change"),
-        help="so sánh với kỳ --vs: side = hai bản đồ cạnh nhau chung chú giải, "
-        "change = bản đồ thay đổi (tăng/giảm)",
-    )
-    export.add_argument(
-        "--vs",
-        type=_year,
-        help="năm so sánh (mặc định: kỳ liền trước cùng độ dài); --vs-from/--vs-to cho một khoảng",
-    )
-    export.add_argument("--vs-from", dest="vs_from", type=_year, help="năm đầu kỳ so sánh")
-    export.add_argument("--vs-to", dest="vs_to", type=_year, help="năm cuối kỳ so sánh")
+    _add_full_view(export)
     export.add_argument(
         "--format",
         choices=("png", "pdf", "pptx"),
@@ -215,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--out", default="mau-nhap-du-lieu.xlsx", help="tệp .xlsx cần ghi")
 
     add_access_parsers(sub, _add_store)
+    add_present_parsers(sub, _add_store, _add_full_view)
     copy = sub.add_parser(
         "copy",
         help="chép toàn bộ một kho sang kho khác (GeoPackage ↔ PostGIS)",
@@ -497,6 +505,8 @@ COMMANDS = {
     "copy": _cmd_copy,
     "audit": cmd_audit,
     "users": cmd_users,
+    "views": cmd_views,
+    "report": cmd_report,
     "demo": _cmd_demo,
     "query": _cmd_query,
     "export": _cmd_export,

@@ -29,6 +29,8 @@ SAVED_VIEWS = "saved_views"
 COLUMNS = ("view_id", "name", "params", "area", "version", "author_id", "author_name",
            "position", "created_at", "updated_at")  # fmt: skip
 NAME_LIMIT = 120
+# letters and digits only: an id never starts with "-" (a command-line option) nor needs escaping
+ID_LETTERS = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 class SavedViewError(AnttError):
@@ -138,7 +140,7 @@ def save_view(location: str, name: str, view: MapView, version: str, actor) -> S
 
     name = clean_name(name)
     params = view_to_params(view)
-    view_id = secrets.token_urlsafe(6)
+    view_id = "".join(secrets.choice(ID_LETTERS) for _ in range(8))
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with write_session(location) as tx:
         _create(tx)

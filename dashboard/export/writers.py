@@ -105,6 +105,11 @@ def _meta(snap: Snapshot) -> dict[str, str]:
     }
 
 
+def picture_png(snap: Snapshot, layout, dpi: int) -> bytes:
+    """The view drawn on `layout` as an opaque PNG (a slide's or a report's picture)."""
+    return _rgb_png(draw(snap, layout), dpi, _meta(snap))
+
+
 def png_bytes(snap: Snapshot) -> bytes:
     return _rgb_png(draw(snap, A4_LANDSCAPE), PNG_DPI, _meta(snap))
 
@@ -129,8 +134,7 @@ def pdf_bytes(snap: Snapshot) -> bytes:
 def pptx_bytes(snap: Snapshot) -> bytes:
     from dashboard.export.slide import slide_bytes
 
-    picture = _rgb_png(draw(snap, SLIDE_PICTURE), SLIDE_DPI, _meta(snap))
-    return slide_bytes(snap, picture)
+    return slide_bytes(snap, picture_png(snap, SLIDE_PICTURE, SLIDE_DPI))
 
 
 WRITERS = {"png": png_bytes, "pdf": pdf_bytes, "pptx": pptx_bytes}
