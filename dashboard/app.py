@@ -8,7 +8,6 @@ import os
 import re
 import sys
 import uuid
-from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -16,8 +15,7 @@ from streamlit_folium import st_folium
 
 from dashboard import state as S
 from dashboard.assets import ensure_static_assets
-from dashboard.export.snapshot import build_snapshot, file_stem
-from dashboard.export.writers import FORMATS, export_bytes
+from dashboard.export_buttons import export_buttons
 from dashboard.figures import panel_cards
 from dashboard.login import ACCESS, page_access, sidebar_identity
 from dashboard.map_view import BaseLayers, base_layers, base_map, shared_payload, values_layer
@@ -25,12 +23,13 @@ from dashboard.notes import data_notes
 from dashboard.page_style import MAP_HEIGHT, PAGE_CSS
 from dashboard.panels import panels_for
 from dashboard.prefetch import prefetch_neighbours
+from dashboard.present import present_controls, present_header, presenting, start
 from dashboard.ranking_view import render_ranking
 from dashboard.safe_text import html_text, md
+from dashboard.saved_panel import saved_panel
 from dashboard.sidebar import go_to_area, sidebar
 from dashboard.trend_chart import periods_shown, trend_png
 from geodata.access import authorize_view
-from geodata.audit import Actor, current_actor, record, set_actor
 from geodata.display_docs import display_layers
 from geodata.errors import AnttError
 from geodata.pg_store import is_postgres
@@ -41,6 +40,7 @@ from geodata.query import (
     data_years,
     has_demo_data,
 )
+from geodata.saved_views import list_views
 from geodata.schema import LEVEL_LABELS_VI
 from geodata.store import GpkgStore, Store, open_store, resolve_store
 from geodata.trend import unit_trend
@@ -118,8 +118,13 @@ def model_points(store, result: ViewResult) -> list[list]:
 
 def render(store: Store) -> None:
     _first, last = data_years(store)
-    view = S.init_view(store, MapView(year_from=last, year_to=last))
-    allowed = authorize_view(store, view, st.session_state.get(ACCESS))
+    access = st.session_state.get(ACCESS)
+    views = list_views(store, access)
+    default = MapView(year_from=last, year_to=last)
+    view = S.init_view(
+        store, default, lambda ref: next((v for v in views if v.view_id == ref), None)
+    )
+    allowed = authorize_view(store, view, access)
     if allowed.message:  # outside the person's areas, whatever the URL or a click said
         view = allowed.view
         st.session_state[S.VIEW] = view
@@ -128,6 +133,27 @@ def render(store: Store) -> None:
     panels = panels_for(store, view)
     result = panels.main
 
+    notes = data_notes(result.approximate, _has_demo_data(store.location, store.revision))
+
+    base = _base_layers(
+        store.location,
+        store.revision,
+        result.version.version,
+        view.level,
+        view.area,
+        result.area_level,
+        notes,
+    )
+    points = (
+        model_points(store, result)
+        if (st.session_state.get(S.W_POINTS) and result.area_level in ("district", "commune"))
+        else None
+    )
+
+    if presenting():
+        render_present(store, view, panels, base, points, views, default)
+        S.write_url(st.session_state[S.VIEW])
+        return
     st.html(PAGE_CSS)
     metric = view.metric_info
     st.title("Bản đồ mô hình tự quản về an ninh trật tự")
@@ -152,42 +178,9 @@ def render(store: Store) -> None:
     )
     for msg in st.session_state.get(S.MESSAGES, []):
         st.warning(md(msg), icon=":material/warning:")  # quotes values from the URL
-    notes = data_notes(result.approximate, _has_demo_data(store.location, store.revision))
-
-    base = _base_layers(
-        store.location,
-        store.revision,
-        result.version.version,
-        view.level,
-        view.area,
-        result.area_level,
-        notes,
-    )
-    points = (
-        model_points(store, result)
-        if (st.session_state.get(S.W_POINTS) and result.area_level in ("district", "commune"))
-        else None
-    )
-
     col_map, col_figs = st.columns([4, 1.25], gap="small")
     with col_map:
-        cols = st.columns(len(panels.maps), gap="small") if len(panels.maps) > 1 else [col_map]
-        outs = []
-        for col, panel in zip(cols, panels.maps, strict=True):
-            payload = shared_payload(store, view, panel.result, panel.classes, base, panel.dress)
-            fmap = base_map(
-                base, os.environ.get("ANTT_TILE_URL"), os.environ.get("ANTT_TILE_ATTRIBUTION", "")
-            )
-            with col:
-                out = st_folium(
-                    fmap,
-                    key=panel.key,
-                    height=MAP_HEIGHT,
-                    width="stretch",
-                    returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
-                    feature_group_to_add=values_layer(payload, points),
-                )
-            outs.append((panel.key, out))
+        outs = draw_maps(store, view, panels, base, points, col_map)
         st.caption(
             "Nhấp vào một đơn vị để xem chi tiết bên trong. Ranh giới in đậm: tỉnh/thành phố."
             + (" Hai bản đồ di chuyển cùng nhau." if len(panels.maps) > 1 else "")
@@ -196,8 +189,10 @@ def render(store: Store) -> None:
             handle_click(store, view, result, key, out)
     with col_figs:
         # the exports first: at 1366×768 they stay above the fold with the map
+        st.button("Trình chiếu", key="present_start", on_click=start, type="primary",
+                  icon=":material/slideshow:", width="stretch",
+                  help="Bản đồ toàn màn hình; Page Down/→: khung nhìn đã lưu kế tiếp, Esc: thoát")  # fmt: skip
         export_buttons(store, view)
-        access = st.session_state.get(ACCESS)
         national = access is None or access.national  # others would only be refused
         if view.area and national and st.button("⬆ Về toàn quốc", width="stretch"):
             S.set_view(store, view.with_(area="", level="province"))
@@ -214,9 +209,62 @@ def render(store: Store) -> None:
     render_ranking(store, result)
     # the sidebar's widgets are sent last: the browser gets the map's message first, so
     # a new page and a filter change reach the map sooner (its place on screen is the same)
+    saved_panel(store, view, result)
     sidebar(store, view, result)
     prefetch_neighbours(store, view, *data_years(store))  # the slider's next step
     S.write_url(st.session_state[S.VIEW])
+
+
+def draw_maps(store: Store, view: MapView, panels, base: BaseLayers, points, col_map) -> list:
+    """The page's map (or a comparison's two) in `col_map`; their returned clicks."""
+    cols = st.columns(len(panels.maps), gap="small") if len(panels.maps) > 1 else [col_map]
+    outs = []
+    for col, panel in zip(cols, panels.maps, strict=True):
+        payload = shared_payload(store, view, panel.result, panel.classes, base, panel.dress)
+        fmap = base_map(
+            base, os.environ.get("ANTT_TILE_URL"), os.environ.get("ANTT_TILE_ATTRIBUTION", "")
+        )
+        with col:
+            out = st_folium(
+                fmap,
+                key=panel.key,
+                height=MAP_HEIGHT,
+                width="stretch",
+                returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
+                feature_group_to_add=values_layer(payload, points),
+            )
+        outs.append((panel.key, out))
+    return outs
+
+
+def render_present(store: Store, view: MapView, panels, base: BaseLayers, points, views,
+                   default: MapView) -> None:  # fmt: skip
+    """The presentation layout: big title, the map to the window's bottom, the figures
+    and the keys' buttons beside it; nothing else."""
+    result = panels.main
+    current = S.saved_id(view)
+    name = next((v.name for v in views if v.view_id == current), "")
+    title = f"{view.metric_info.label} — {result.area_name}"
+    sub = (
+        f"{view.base_view().period_label} và {view.period_label}"
+        if view.compare == "side"
+        else (
+            f"Thay đổi {view.base_view().period_label} → {view.period_label}"
+            if view.compare == "change"
+            else view.period_label
+        )
+    ) + f" · cấp {LEVEL_LABELS_VI[view.level]}"
+    present_header(name, title, sub)
+    for msg in st.session_state.get(S.MESSAGES, []):
+        st.warning(md(msg), icon=":material/warning:")
+    col_map, col_figs = st.columns([4, 1.1], gap="small")
+    with col_map:
+        outs = draw_maps(store, view, panels, base, points, col_map)
+    with col_figs:
+        present_controls(store, views, current, default)
+        st.html("".join(card_html(card) for card in panel_cards(store, panels)))
+    for key, out in outs:
+        handle_click(store, view, result, key, out)
 
 
 def render_trend(store: Store, view: MapView, result: ViewResult) -> None:
@@ -226,32 +274,6 @@ def render_trend(store: Store, view: MapView, result: ViewResult) -> None:
     st.subheader(f"Diễn biến qua các năm: {md(result.area_name)}")
     st.image(trend_png(trend, periods_shown(view)), width="stretch")
     st.caption(md(" ".join(trend.notes)))
-
-
-def export_buttons(store: Store, view: MapView) -> None:
-    """Download the current view as a finished map. The file is drawn only when a
-    button is clicked (a callable `data`), and the click does not rerun the page."""
-    st.markdown("**Xuất bản đồ** (báo cáo, trình chiếu)")
-    for fmt in FORMATS.values():
-        st.download_button(
-            fmt.label,
-            partial(_export, store.location, view, fmt.key, current_actor()),
-            f"{file_stem(view)}.{fmt.key}",
-            fmt.mime,
-            key=f"export-{fmt.key}",
-            on_click="ignore",
-            icon=":material/download:",
-            width="stretch",
-        )
-
-
-def _export(location: str, view: MapView, fmt: str, actor: Actor) -> bytes:
-    # runs outside the script run (no session state): plain functions only; the view
-    # was authorised in the run that drew the button, the actor is who clicked it
-    set_actor(actor)
-    data = export_bytes(build_snapshot(open_store(location), view, by=actor.label), fmt)
-    record(location, "export", f"{fmt}: {file_stem(view)}", 1)
-    return data
 
 
 def card_html(card) -> str:

@@ -32,6 +32,14 @@ def _client() -> str:
     return forwarded or (getattr(ctx, "ip_address", None) or "")
 
 
+def session_actor() -> Actor:
+    """Who is acting in a widget's callback (it runs before this run's `page_access`)."""
+    access = st.session_state.get(ACCESS)
+    if access is None:
+        return current_actor()
+    return Actor(access.user_id, access.name, access.role_label, _client())
+
+
 def page_access(store) -> Access | bool | None:
     """This run's access: an Access, None (single-machine mode), or False when the page
     must stop (the login screen or a refusal has been drawn)."""

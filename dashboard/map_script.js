@@ -77,8 +77,30 @@
   ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (ev) {
     map.getContainer().addEventListener(ev, function () { (window.antt || {}).touched = true; });
   });
+  // Presentation mode (the page holds a `.antt-present` element): a legend readable
+  // from the back of the room, and the presentation's keys, pressed while the map has
+  // the focus, handed to the page, whose buttons hold them (the arrows then step
+  // through the saved views instead of panning the map)
+  function presenting() {
+    try { return !!window.parent.document.querySelector(".antt-present"); }
+    catch (err) { return false; }
+  }
+  function fitPresentation() {
+    map.getContainer().classList.toggle("antt-big", presenting());
+  }
+  var KEYS = ["PageDown", "PageUp", "Escape", "ArrowLeft", "ArrowRight"];
+  document.addEventListener("keydown", function (e) {
+    if (KEYS.indexOf(e.key) < 0 || !presenting()) return;
+    e.preventDefault();
+    e.stopPropagation();
+    var page = window.parent;
+    ["keydown", "keyup"].forEach(function (type) {
+      page.document.dispatchEvent(new page.KeyboardEvent(type, {key: e.key, code: e.code, bubbles: true}));
+    });
+  }, true);
   fitWindow();
-  setInterval(fitWindow, 400);
+  fitPresentation();
+  setInterval(function () { fitWindow(); fitPresentation(); }, 400);
   var A = window.antt = window.antt || {};
   A.map = map;
   A.units = null; A.outlines = null; A.values = null; A.loadedAt = null;  // a new base map

@@ -44,6 +44,9 @@ CSS = """
 .antt-legend .ttl { font-weight: bold; margin-bottom: 3px; }
 .antt-legend { pointer-events: none; transition: opacity .15s; }
 .antt-legend.antt-faded { opacity: .12; }
+.antt-big .antt-legend { font-size: clamp(13px, 1.3vw, 20px); line-height: 1.45; max-width: 30vw;
+  padding: 10px 14px; }
+.antt-big .antt-legend .sw { width: 26px; height: 18px; }
 .antt-note { background: #fff4ce; border: 1px solid #d8b600; padding: 4px 8px; font-size: 12px;
   border-radius: 4px; max-width: 480px; }
 .antt-caption { background: rgba(255,255,255,.93); padding: 4px 10px; border-radius: 4px;

@@ -35,6 +35,9 @@ W_BASE_YEAR = "w_base_year"
 W_BASE_YEARS = "w_base_years"
 W_LABELS = "w_labels"
 
+SAVED = "saved"  # (id, view) of the saved view shown, while the view is still that one
+PRESENT = "present"  # presentation mode (?present=1)
+
 MODE_ONE = "Một năm"
 MODE_RANGE = "Khoảng nhiều năm"
 URL_SEEN = "url_seen"
@@ -44,17 +47,48 @@ def mode_of(view: MapView) -> str:
     return MODE_ONE if view.year_from == view.year_to else MODE_RANGE
 
 
-def init_view(store, default: MapView) -> MapView:
+def init_view(store, default: MapView, find_saved=None) -> MapView:
     """The session's view: from the URL on the first run and whenever the browser
     brings a URL this session did not write (Back, Forward: Streamlit reruns the page
-    with that history entry's query string); otherwise from session state."""
+    with that history entry's query string); otherwise from session state.
+
+    `?saved=ID` opens a saved view (`find_saved(ID)` gives it, or None when it is not
+    there or not the person's to see); `?present=1` is the presentation mode."""
     url = dict(st.query_params)
-    if VIEW not in st.session_state or url != st.session_state.get(URL_SEEN, url):
-        view, msgs = view_from_params(url, store, default)
-        st.session_state[VIEW] = view
-        st.session_state[MESSAGES] = msgs
-        st.session_state[URL_SEEN] = url
-    return st.session_state[VIEW]
+    ss = st.session_state
+    if VIEW not in ss or url != ss.get(URL_SEEN, url):
+        ss[PRESENT] = url.get("present") == "1"
+        ss[SAVED] = None
+        ref = url.get("saved", "")
+        saved = find_saved(ref) if ref and find_saved else None
+        if saved is not None:
+            view, msgs = saved.view(store, default)
+            ss[SAVED] = (saved.view_id, view)
+        else:
+            view, msgs = view_from_params(url, store, default)
+            if ref:
+                msgs = [f"Không có khung nhìn đã lưu mã “{ref}” (đã xóa, hoặc ngoài phạm vi "
+                        "tài khoản này): bản đồ hiện theo các tham số còn lại của đường dẫn.",
+                        *msgs]  # fmt: skip
+        ss[VIEW] = view
+        ss[MESSAGES] = msgs
+        ss[URL_SEEN] = url
+    return ss[VIEW]
+
+
+def open_saved(store, saved, default: MapView) -> MapView:
+    """Show a saved view (a click in the list, a key in the presentation)."""
+    view, msgs = saved.view(store, default)
+    st.session_state[VIEW] = view
+    st.session_state[MESSAGES] = msgs
+    st.session_state[SAVED] = (saved.view_id, view)
+    return view
+
+
+def saved_id(view: MapView) -> str:
+    """The id of the saved view on screen, "" once the view was changed from it."""
+    saved = st.session_state.get(SAVED)
+    return saved[0] if saved and saved[1] == view else ""
 
 
 def set_view(store, view: MapView) -> MapView:
@@ -69,6 +103,10 @@ def write_url(view: MapView) -> None:
     """The view into the address bar; each new view is a history entry (Streamlit
     pushes it), so Back returns to the one before."""
     params = view_to_params(view)
+    if saved_id(view):
+        params["saved"] = saved_id(view)
+    if st.session_state.get(PRESENT):
+        params["present"] = "1"
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
     st.session_state[URL_SEEN] = params
