@@ -209,8 +209,8 @@ def render(store: Store) -> None:
     render_ranking(store, result)
     # the sidebar's widgets are sent last: the browser gets the map's message first, so
     # a new page and a filter change reach the map sooner (its place on screen is the same)
-    saved_panel(store, view, result)
     sidebar(store, view, result)
+    saved_panel(store, view, result)  # under the filters: they keep their place on screen
     prefetch_neighbours(store, view, *data_years(store))  # the slider's next step
     S.write_url(st.session_state[S.VIEW])
 

@@ -25,7 +25,6 @@ from geodata.saved_views import (
 from geodata.view import MapView
 
 W_NAME = "w_saved_name"
-W_PICK = "w_saved_pick"
 W_RENAME = "w_saved_rename"
 W_REPORT_VIEWS = "w_report_views"
 W_REPORT_FORMAT = "w_report_format"
@@ -73,7 +72,7 @@ def saved_panel(store, view: MapView, result) -> None:
     by_id = {v.view_id: v for v in views}
 
     def picked():
-        return by_id.get(ss.get(W_PICK) or "")
+        return by_id.get(current)  # the tools act on the saved view on screen
 
     def on_move(step: int) -> None:
         saved = picked()
@@ -88,17 +87,18 @@ def saved_panel(store, view: MapView, result) -> None:
         saved = picked()
         if saved is not None:
             _act(lambda: rename_view(store.location, saved, ss.get(W_RENAME, ""), access))
+            ss[W_RENAME] = ""
 
     def on_delete() -> None:
         saved = picked()
         if saved is not None:
             _act(lambda: delete_view(store.location, saved, access))
-            _said("success", f"Đã xóa “{saved.name}”.")
+            if store.location and not ss.get(PANEL_MSG):
+                ss[S.SAVED] = None  # its address is gone with it
+                _said("success", f"Đã xóa “{saved.name}”.")
 
     sb = st.sidebar
-    box = sb.expander(
-        f"Khung nhìn đã lưu ({len(views)})", expanded=bool(views) or bool(ss.get(PANEL_MSG))
-    )
+    box = sb.expander(f"Khung nhìn đã lưu ({len(views)})", expanded=True)
     with box:
         kind_text = ss.pop(PANEL_MSG, None)
         if kind_text:
@@ -113,8 +113,8 @@ def saved_panel(store, view: MapView, result) -> None:
                   width="stretch")  # fmt: skip
         if not views:
             st.caption("Chưa có khung nhìn nào: lưu vài khung nhìn để trình chiếu và lập báo cáo.")
-            return
-        st.caption("Nhấp để mở; trình chiếu đi theo thứ tự này.")
+        else:
+            st.caption("Nhấp để mở; trình chiếu đi theo thứ tự này.")
         for i, saved in enumerate(views, 1):
             st.button(
                 f"{i}. {md(saved.name)}",
@@ -125,21 +125,25 @@ def saved_panel(store, view: MapView, result) -> None:
                 help=f"Lưu bởi {md(saved.author_name or saved.author_id)}",
                 width="stretch",
             )
-        st.markdown("**Sắp xếp, đổi tên, xóa**")
-        if ss.get(W_PICK) not in by_id:
-            ss[W_PICK] = current if current in by_id else views[0].view_id
-        st.selectbox("Khung nhìn", list(by_id), key=W_PICK, format_func=lambda k: by_id[k].name)
-        up, down, rm = st.columns(3)
-        up.button(
-            "↑", key="saved_up", on_click=on_move, args=(-1,), help="Lên trước", width="stretch"
-        )
-        down.button(
-            "↓", key="saved_down", on_click=on_move, args=(1,), help="Xuống sau", width="stretch"
-        )
-        rm.button("Xóa", key="saved_delete", on_click=on_delete, width="stretch")
-        st.text_input("Tên mới", key=W_RENAME, max_chars=120)
-        st.button("Đổi tên", key="saved_rename", on_click=on_rename, width="stretch")
-    report_panel(store, views)
+        if views and current not in by_id:
+            st.caption("Mở một khung nhìn trong danh sách để sắp xếp, đổi tên hoặc xóa.")
+        if current in by_id:
+            _tools(by_id[current].name, on_move, on_delete, on_rename)
+    if views:
+        report_panel(store, views)
+
+
+def _tools(name: str, on_move, on_delete, on_rename) -> None:
+    """Move, delete, rename the saved view on screen."""
+    st.markdown(f"**Khung nhìn đang mở:** {md(name)}")
+    up, down, rm = st.columns(3)
+    up.button("↑", key="saved_up", on_click=on_move, args=(-1,), help="Lên trước", width="stretch")
+    down.button(
+        "↓", key="saved_down", on_click=on_move, args=(1,), help="Xuống sau", width="stretch"
+    )
+    rm.button("Xóa", key="saved_delete", on_click=on_delete, width="stretch")
+    st.text_input("Tên mới", key=W_RENAME, max_chars=120)
+    st.button("Đổi tên", key="saved_rename", on_click=on_rename, width="stretch")
 
 
 def report_panel(store, views) -> None:
@@ -150,13 +154,15 @@ def report_panel(store, views) -> None:
     ss = st.session_state
     by_id = {v.view_id: v for v in views}
     with st.sidebar.expander("Báo cáo từ các khung nhìn đã lưu", expanded=False):
-        # views saved since the last run join the choice; deleted ones leave it
+        # views saved since the last run join the choice, deleted ones leave it; the
+        # pack follows the list's order (the presentation's), whatever order they were picked
         known = ss.get("report_known", set())
-        chosen = [k for k in ss.get(W_REPORT_VIEWS, []) if k in by_id]
-        ss[W_REPORT_VIEWS] = chosen + [k for k in by_id if k not in known and k not in chosen]
+        chosen = set(ss.get(W_REPORT_VIEWS, [])) | {k for k in by_id if k not in known}
+        ss[W_REPORT_VIEWS] = [k for k in by_id if k in chosen]
         ss["report_known"] = set(by_id)
-        st.multiselect("Các khung nhìn, theo thứ tự", list(by_id), key=W_REPORT_VIEWS,
-                       format_func=lambda k: by_id[k].name, placeholder="Chọn khung nhìn")  # fmt: skip
+        st.multiselect("Các khung nhìn (theo thứ tự trong danh sách)", list(by_id),
+                       key=W_REPORT_VIEWS, format_func=lambda k: by_id[k].name,
+                       placeholder="Chọn khung nhìn")  # fmt: skip
         fmt = st.radio("Định dạng", list(REPORT_FORMATS), key=W_REPORT_FORMAT,
                        format_func=lambda f: REPORT_FORMATS[f])  # fmt: skip
         if st.button(
@@ -164,7 +170,7 @@ def report_panel(store, views) -> None:
         ):
             actor = session_actor()
             set_actor(actor)
-            picked = [by_id[k] for k in ss[W_REPORT_VIEWS]]
+            picked = [v for v in views if v.view_id in set(ss[W_REPORT_VIEWS])]
             bar = st.progress(0.0, text="Đang tính các khung nhìn…")
 
             def step(done: int, total: int, name: str) -> None:

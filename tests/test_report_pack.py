@@ -71,7 +71,9 @@ def test_the_deck_has_a_title_slide_one_slide_per_view_and_a_closing_table(saved
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 1
         img = Image.open(io.BytesIO(pictures[0].image.blob))
-        assert img.width > 1500 and len(img.convert("RGB").getcolors(maxcolors=100_000) or ()) > 20  # a drawn map
+        assert (
+            img.width > 1500 and len(img.convert("RGB").getcolors(maxcolors=100_000) or ()) > 20
+        )  # a drawn map
         assert "Nguồn ranh giới" in slide.notes_slide.notes_text_frame.text
     table = next(s for s in slides[-1].shapes if s.has_table).table
     assert [table.cell(r, 0).text for r in range(1, 4)] == [f"{i}. {n}" for i, (n, _, _) in
