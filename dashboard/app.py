@@ -125,10 +125,10 @@ def render(store: Store) -> None:
         store, default, lambda ref: next((v for v in views if v.view_id == ref), None)
     )
     allowed = authorize_view(store, view, access)
-    if allowed.message:  # outside the person's areas, whatever the URL or a click said
+    if allowed.view != view:  # outside the person's areas, whatever the URL or a click said
         view = allowed.view
         st.session_state[S.VIEW] = view
-        st.session_state[S.MESSAGES] = [allowed.message]
+        st.session_state[S.MESSAGES] = [allowed.message] if allowed.message else []
         S.write_url(view)
     panels = panels_for(store, view)
     result = panels.main

@@ -29,6 +29,7 @@ APP = Path(__file__).with_name("app.py")
 SERVER = Path(__file__).with_name("server.py")  # st.App: the pages plus the geometry route
 LOOPBACK = "127.0.0.1"
 LOOPBACKS = (LOOPBACK, "localhost", "::1")
+WILDCARDS = ("0.0.0.0", "::")  # every interface, when the person asks for it
 OPEN_WARNING = (
     "CẢNH BÁO (--no-auth): bảng điều khiển sẽ lắng nghe trên {address}, không chỉ trên máy "
     "này, và KHÔNG có đăng nhập: bất kỳ ai truy cập được địa chỉ này đều xem được mọi số "
@@ -40,7 +41,7 @@ NEEDS_LOGIN = (
     "Không mở bảng điều khiển ra mạng ({address}) khi chưa cấu hình đăng nhập: thiếu "
     "{missing}. Ghi mục [auth] (redirect_uri, cookie_secret, client_id, client_secret, "
     "server_metadata_url) vào tệp secrets.toml và chỉ tệp đó bằng --secrets (xem README, "
-    "mục Đăng nhập); hoặc bỏ --address để chỉ phục vụ máy này. Chỉ khi biết mình làm gì: "
+    "mục “Logins, roles and the audit trail”); hoặc bỏ --address để chỉ phục vụ máy này. Chỉ khi biết mình làm gì: "
     "--no-auth."
 )
 
@@ -414,6 +415,10 @@ def serve_argv(args, app: Path = SERVER) -> list[str]:
     ]
     if args.headless:
         cmd += ["--server.headless", "true"]
+    if args.address in WILDCARDS:
+        # Streamlit's welcome lines would ask checkip.amazonaws.com for this machine's
+        # public address (a request to the internet at every start): serve says it instead
+        cmd += ["--logger.hideWelcomeMessage", "true"]
     secrets = getattr(args, "secrets_path", None)
     if secrets:
         cmd += ["--secrets.files", str(secrets)]
@@ -457,6 +462,11 @@ def _cmd_serve(args) -> int:
 
     ensure_static_assets()
     cmd = serve_argv(args)
+    if args.address in WILDCARDS:
+        import socket
+
+        print(f"Bảng điều khiển nghe trên mọi địa chỉ của máy này, cổng {args.port}: "
+              f"http://{socket.gethostname()}:{args.port}", flush=True)  # fmt: skip
     # become Streamlit rather than wait for it: a stop signal (systemd, kill) then
     # reaches the server itself instead of leaving it running without its parent
     sys.stdout.flush()

@@ -38,6 +38,9 @@ def add_parsers(sub, add_store) -> None:
     rm.add_argument("user", metavar="TAI_KHOAN")
 
 
+COUNT_UNITS = {"import": "dòng", "boundary": "đơn vị", "export": "bản đồ", "view": "khung nhìn"}
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from dashboard.tables import to_csv_bytes
 
@@ -53,7 +56,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print("Nhật ký chưa có dòng nào.")
         return 0
     for r in rows.head(args.limit).itertuples(index=False):
-        count = "" if r.count is None or r.count != r.count else f" ({int(r.count)} dòng)"
+        unit = COUNT_UNITS.get(r.action, "")
+        count = (
+            "" if r.count is None or r.count != r.count or not unit else f" ({int(r.count)} {unit})"
+        )
         who = r.user_name or r.user_id or "?"
         print(f"{r.at}  {who} [{r.role or '-'}] {r.client or '-'}  "
               f"{ACTIONS.get(r.action, r.action)}: {r.what}{count}")  # fmt: skip

@@ -32,6 +32,9 @@ def _client() -> str:
     return forwarded or (getattr(ctx, "ip_address", None) or "")
 
 
+_LOGINS_SEEN: set[tuple] = set()  # (user, token issued at) recorded by this process
+
+
 def session_actor() -> Actor:
     """Who is acting in a widget's callback (it runs before this run's `page_access`)."""
     access = st.session_state.get(ACCESS)
@@ -67,9 +70,13 @@ def page_access(store) -> Access | bool | None:
         _logout_button(store)
         return False
     set_actor(Actor(access.user_id, access.name, access.role_label, _client()))
-    if st.session_state.get(LOGIN_SEEN) != access.user_id:
+    # one row per login, not per page load: every new tab or reload is a new session
+    # that reads the same login cookie, whose token carries when it was issued
+    login = (access.user_id, info.get("iat") or info.get("exp") or id(st.session_state))
+    if st.session_state.get(LOGIN_SEEN) != access.user_id and login not in _LOGINS_SEEN:
         record(store.location, "login", f"{access.role_label}; {area_names(store, access.areas)}")
-        st.session_state[LOGIN_SEEN] = access.user_id
+        _LOGINS_SEEN.add(login)
+    st.session_state[LOGIN_SEEN] = access.user_id
     st.session_state[ACCESS] = access
     return access
 
@@ -85,7 +92,14 @@ def _login_screen() -> None:
 
 
 def _logout(location: str) -> None:
-    record(location, "logout", current_actor().user_id)
+    # a callback runs before this run's page_access: say who it is from the session
+    actor = session_actor()
+    if st.session_state.get(ACCESS) is None and st.user.is_logged_in:  # logged in, no role
+        info = st.user.to_dict()
+        actor = Actor(str(info.get("email") or info.get("sub") or ""), str(info.get("name") or ""),
+                      "", _client())  # fmt: skip
+    set_actor(actor)
+    record(location, "logout", actor.user_id)
     st.session_state.pop(LOGIN_SEEN, None)
     st.logout()
 
@@ -98,17 +112,25 @@ def sidebar_identity(store, access: Access | None) -> None:
     """Who is logged in (or that there is no login) at the top of the sidebar."""
     with st.sidebar:
         if access is None:
+            address = str(st.get_option("server.address") or "")
+            if address and address not in ("127.0.0.1", "localhost", "::1"):  # serve --no-auth
+                st.error(
+                    f"Chưa cấu hình đăng nhập, nhưng máy chủ mở cho mạng (địa chỉ {address}, "
+                    "--no-auth): ai truy cập được máy này đều xem và nhập được số liệu.",
+                    icon=":material/warning:",
+                )
+                return
             if st.context.headers.get("X-Forwarded-For"):  # reached through a proxy
                 st.error(
                     "Chưa cấu hình đăng nhập, nhưng trang đang được phục vụ qua một máy chủ "
                     "trung gian (nginx): ai truy cập được máy chủ đó đều xem và nhập được "
-                    "số liệu. Cấu hình đăng nhập (README, mục Đăng nhập) trước khi mở ra mạng.",
+                    "số liệu. Cấu hình đăng nhập (README, mục “Logins, roles and the audit trail”) trước khi mở ra mạng.",
                     icon=":material/warning:",
                 )
                 return
             st.caption(
                 "Chế độ một máy: không đăng nhập, chỉ máy này (127.0.0.1) mở được trang. "
-                "Để dùng chung trong mạng, cấu hình đăng nhập (README, mục Đăng nhập)."
+                "Để dùng chung trong mạng, cấu hình đăng nhập (README, mục “Logins, roles and the audit trail”)."
             )
             return
         st.markdown(

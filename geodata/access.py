@@ -173,7 +173,8 @@ class Authorized:
 
 
 def authorize_view(store, view, access: Access | None) -> Authorized:
-    """The view a person may see: the one asked for, or the first of their areas.
+    """The view a person may see: the one asked for, or the first of their areas
+    (compare the views: a view without an area is brought in without a message).
 
     Made before any query, so the map, the ranking, the trend and every export follow
     from an area inside the person's scope whatever the URL or a click asked for.
@@ -195,17 +196,21 @@ def authorize_view(store, view, access: Access | None) -> Authorized:
         )
     order = {"province": 0, "district": 1, "commune": 2}
     top = mine.assign(o=mine["level"].map(order)).sort_values(["o", "code"]).iloc[0]
-    asked = "toàn quốc" if not view.area else f"đơn vị mã {view.area}"
+    asked = f"đơn vị mã {view.area}"
     level = view.level
     if order.get(level, 0) <= order[top["level"]]:  # show the area's inside, not one blob
         level = "commune" if top["level"] != "province" else "district"
         if level == "district" and not units["level"].eq("district").any():
             level = "commune"
-    return Authorized(
-        replace(view, area=str(top["code"]), level=level),
+    # the page opened without an area (the first load, a bookmark of the country) shows
+    # the person's own area without a word; an area asked for by name is answered
+    message = (
         f"Tài khoản của bạn chỉ được xem {area_names(store, access.areas)}; {asked} nằm "
-        f"ngoài phạm vi đó. Bản đồ hiện {top['name']}.",
+        f"ngoài phạm vi đó. Bản đồ hiện {top['name']}."
+        if view.area
+        else ""
     )
+    return Authorized(replace(view, area=str(top["code"]), level=level), message)
 
 
 def split_in_scope(store, rows: pd.DataFrame, access: Access | None, code_col: str,

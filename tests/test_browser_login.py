@@ -3,6 +3,8 @@ and areas enforced on the server, and the audit rows they leave, in headless Chr
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from geodata.audit import read_audit
@@ -101,6 +103,13 @@ def test_a_viewer_of_one_province_sees_it_only_whatever_the_url(srv, tab):
         tab.get_by_role("button", name="Ảnh PNG").click()
     assert "_25_commune_" in dl.value.suggested_filename  # Phú Thọ's code
     wait_for(lambda: _audit(srv, "export", "xem@ca.phutho.vn"), what="the export's audit row")
+    # the reloads and new addresses above were one login, not one per page load
+    assert len(_audit(srv, "login", "xem@ca.phutho.vn")) == 1
+    # logging out is recorded under the person, not the server's user
+    tab.get_by_role("button", name="Đăng xuất").click()
+    wait_for(lambda: _audit(srv, "logout", "xem@ca.phutho.vn"), what="the logout's audit row")
+    row = _audit(srv, "logout", "xem@ca.phutho.vn")[0]
+    assert row["user_name"] == "Nguyễn Văn Xem" and row["role"] == "xem"
 
 
 def test_data_staff_import_only_rows_inside_their_area(srv, tab, tmp_path):
@@ -148,3 +157,25 @@ def test_a_person_without_a_role_is_told_whom_to_ask(srv, tab):
     log_in(tab, srv.url, "la@ca.vn")
     wait_for(lambda: "chưa được cấp quyền xem" in _body(tab), what="the refusal")
     assert "Xuất bản đồ" not in _body(tab)
+
+
+def test_a_server_opened_to_the_network_without_login_says_so(demo_build, browser, tmp_path):
+    """`serve --address 0.0.0.0 --no-auth`: the page warns in red instead of claiming
+    single-machine mode."""
+    from tests.browser_support import SIZES, Server, offline_page
+
+    store = tmp_path / "antt.gpkg"
+    shutil.copy(demo_build.path, store)
+    srv = Server(store, tmp_path / "server.log", ("--address", "0.0.0.0", "--no-auth"))
+    try:
+        srv.wait_ready()
+        with offline_page(browser, *SIZES["1366"], "open_network_1366") as page:
+            page.goto(srv.url)
+            map_frame(page)
+            wait_for(
+                lambda: "máy chủ mở cho mạng (địa chỉ 0.0.0.0" in _body(page), what="the warning"
+            )
+            assert "Chế độ một máy" not in _body(page)
+    finally:
+        srv.stop()
+    assert "Did not auto detect external IP" not in (tmp_path / "server.log").read_text()

@@ -306,8 +306,11 @@ def test_serve_listens_on_loopback_unless_told(capsys):
     argv = serve_argv(build_parser().parse_args(["serve", "--headless"]))
     assert argv[argv.index("--server.address") + 1] == "127.0.0.1"
     assert argv[argv.index("--client.showErrorDetails") + 1] == "none"
+    assert "--logger.hideWelcomeMessage" not in argv
     argv = serve_argv(build_parser().parse_args(["serve", "--address", "0.0.0.0"]))
     assert argv[argv.index("--server.address") + 1] == "0.0.0.0"
+    # on every interface Streamlit's welcome would ask checkip.amazonaws.com: not shown
+    assert argv[argv.index("--logger.hideWelcomeMessage") + 1] == "true"
     # Streamlit's XSRF protection (on by default) is never turned off, here or in config
     assert not any("enableXsrfProtection" in a or "enableCORS" in a for a in argv)
     config = (Path(cli.__file__).parent / ".streamlit" / "config.toml").read_text()

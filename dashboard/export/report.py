@@ -60,8 +60,11 @@ def report_parts(store, saved: list[SavedView], by: str = "", access=None,
             progress(i, len(saved), sv.name)
         view, _msgs = sv.view(store, MapView(year_from=last, year_to=last))
         allowed = authorize_view(store, view, access)
-        if allowed.message:
-            raise ExportError(f"Khung nhìn “{sv.name}”: {allowed.message}")
+        if allowed.view != view:  # outside the person's areas: refused, not redrawn
+            raise ExportError(
+                f"Khung nhìn “{sv.name}” nằm ngoài địa bàn của tài khoản này: "
+                + (allowed.message or "không được xem toàn quốc.")
+            )
         parts.append(ReportPart(sv.name, build_snapshot(store, view, now=now, by=by)))
     if progress:
         progress(len(saved), len(saved), "")
