@@ -19,6 +19,7 @@ from dashboard.export_buttons import export_buttons
 from dashboard.figures import panel_cards
 from dashboard.login import ACCESS, page_access, sidebar_identity
 from dashboard.map_view import BaseLayers, base_layers, base_map, shared_payload, values_layer
+from dashboard.motion import animation_export, play_control
 from dashboard.notes import data_notes
 from dashboard.page_style import MAP_HEIGHT, PAGE_CSS
 from dashboard.panels import panels_for
@@ -193,6 +194,8 @@ def render(store: Store) -> None:
                   icon=":material/slideshow:", width="stretch",
                   help="Bản đồ toàn màn hình; Page Down/→: khung nhìn đã lưu kế tiếp, Esc: thoát")  # fmt: skip
         export_buttons(store, view)
+        play_control(store, view)
+        animation_export(store, view)
         national = access is None or access.national  # others would only be refused
         if view.area and national and st.button("⬆ Về toàn quốc", width="stretch"):
             S.set_view(store, view.with_(area="", level="province"))

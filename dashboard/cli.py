@@ -17,7 +17,7 @@ from dashboard.cli_access import add_parsers as add_access_parsers
 from dashboard.cli_access import cmd_audit, cmd_users
 from dashboard.cli_import import cmd_import, cmd_import_boundaries
 from dashboard.cli_present import add_parsers as add_present_parsers
-from dashboard.cli_present import cmd_report, cmd_views
+from dashboard.cli_present import cmd_animate, cmd_report, cmd_views
 from dashboard.cli_words import use_vietnamese
 from geodata.errors import AnttError
 from geodata.store import resolve_store
@@ -517,6 +517,7 @@ COMMANDS = {
     "users": cmd_users,
     "views": cmd_views,
     "report": cmd_report,
+    "animate": cmd_animate,
     "demo": _cmd_demo,
     "query": _cmd_query,
     "export": _cmd_export,

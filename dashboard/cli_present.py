@@ -34,6 +34,15 @@ def add_parsers(sub, add_store, add_full_view) -> None:
     report.add_argument("--out", required=True, help="tệp cần ghi (.pptx, .pdf hoặc .docx)")
     report.add_argument("--title", default=DEFAULT_TITLE, help="tiêu đề trang bìa")
 
+    animate = sub.add_parser(
+        "animate",
+        help="ảnh động GIF hoặc video MP4: bản đồ từng năm của kỳ --from/--to, chung một chú giải",
+    )
+    add_store(animate)
+    add_full_view(animate)
+    animate.add_argument("--format", choices=("gif", "mp4"), help="mặc định: theo đuôi --out")
+    animate.add_argument("--out", required=True, help="tệp cần ghi (.gif hoặc .mp4)")
+
 
 def cmd_views(args: argparse.Namespace) -> int:
     from geodata.audit import current_actor
@@ -112,4 +121,40 @@ def cmd_report(args: argparse.Namespace) -> int:
     path = write_atomic(out, report_bytes(parts, fmt, args.title, by))
     record(location, "export", f"báo cáo {fmt}: {len(parts)} khung nhìn → {out.name}", len(parts))
     print(f"Đã ghi {path} ({len(parts)} bản đồ, {path.stat().st_size / 1024:.0f} KB)")
+    return 0
+
+
+def cmd_animate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from dashboard.cli import view_from_args
+    from dashboard.export.animate import ANIMATION_FORMATS, animation_bytes
+    from dashboard.export.render import ExportError
+    from dashboard.export.writers import check_writable, write_atomic
+    from geodata.audit import current_actor, record
+    from geodata.store import open_store, resolve_store
+
+    out = Path(args.out)
+    ext = out.suffix.lower().lstrip(".")
+    fmt = args.format or ext
+    if fmt not in ANIMATION_FORMATS or (ext in ANIMATION_FORMATS and ext != fmt):
+        raise ExportError(
+            f"Tệp '{out}': dùng đuôi .gif hoặc .mp4 (hoặc --format gif|mp4), trùng với định dạng."
+        )
+    check_writable(out)
+    location = resolve_store(args.store)
+    store = open_store(location)
+    view = view_from_args(args)
+    with tqdm(total=1, unit="bước", desc="Ảnh động", file=sys.stderr) as bar:
+
+        def step(done: int, total: int, what: str) -> None:
+            bar.total = total
+            bar.set_postfix_str(what, refresh=False)
+            bar.n = done
+            bar.refresh()
+
+        data = animation_bytes(store, view, fmt, current_actor().label, step)
+    path = write_atomic(out, data)
+    record(location, "export", f"{fmt}: các năm {view.year_from}–{view.year_to} → {out.name}", 1)
+    print(f"Đã ghi {path} ({path.stat().st_size / 1024:.0f} KB)")
     return 0
