@@ -183,3 +183,37 @@ def test_a_saved_view_opens_with_one_click_and_is_renamed_moved_deleted_and_repo
     page.get_by_role("button", name="Xóa", exact=True).click()
     wait_for(lambda: "Khung nhìn đã lưu (2)" in page.inner_text("body"), what="two views left")
     assert page.get_by_role("button", name="1. Mô hình 2026").count() == 1
+
+
+def test_the_play_control_steps_through_the_years_and_the_gif_is_made(srv, page, tmp_path):
+    from PIL import Image, ImageSequence
+
+    page.goto(srv.url + "/?from=2024&to=2024&metric=certified_share")
+    wait_for(lambda: any("năm 2024" in t for t in _legend(page)), what="the 2024 map")
+    wait_idle(page)
+    play = page.get_by_role("button", name="▶ Phát các năm 2015–2024")
+    play.scroll_into_view_if_needed()
+    play.click()
+    for year in (2015, 2016, 2017):  # the map moves on by itself, a year at a time
+        wait_for(lambda y=year: any(f"năm {y}" in t for t in _legend(page)), what=f"the {year} map")
+        wait_for(lambda y=year: f"from={y}&to={y}" in href(page), what=f"{year} in the URL")
+    page.get_by_role("button", name="⏸ Dừng", exact=False).click()
+    wait_for(lambda: page.get_by_role("button", name="▶ Phát các năm", exact=False).count() == 1,
+             what="the player stopped")  # fmt: skip
+    stopped = href(page)
+    year = int(stopped.split("to=")[1][:4])  # 2017, or a year later if a step came first
+    assert f"from={year}&to={year}" in stopped and 2017 <= year < 2024
+    page.wait_for_timeout(4000)  # longer than a step: it stays where it was stopped
+    assert href(page) == stopped
+    # the same years as a GIF, from the page
+    page.get_by_role("button", name="Ảnh động, video các năm").click()
+    page.get_by_role("button", name="Tạo tệp").click()
+    button = page.get_by_role("button", name="Tải ban-do_", exact=False)
+    button.wait_for(timeout=120_000)
+    with page.expect_download() as dl:
+        button.click()
+    path = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(path)
+    # stopped on one year: the years up to it that the data have (from 2014), a frame each
+    assert path.name.endswith(f"_2014-{year}_cac-nam.gif")
+    assert len(list(ImageSequence.Iterator(Image.open(path)))) == year - 2014 + 1
