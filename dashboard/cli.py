@@ -138,6 +138,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("province", "district"),
         help="xuất hàng loạt: mỗi tỉnh một tệp (toàn quốc) hoặc mỗi huyện của tỉnh --area một tệp",
     )
+    export.add_argument(
+        "--atlas",
+        action="store_true",
+        help="với --each: một tệp PDF nhiều trang (mục lục, mỗi trang một địa bàn) thay cho thư mục",
+    )
 
     for kind, what in (("models", "sổ theo dõi mô hình"), ("status", "danh sách trạng thái xã")):
         imp = sub.add_parser(
@@ -349,6 +354,8 @@ def _cmd_export(args) -> int:
     store = open_store(args.store)
     view = view_from_args(args)
     stem = file_stem(view)
+    if args.atlas:
+        return _export_atlas(store, view, args)
     if args.each:
         from tqdm import tqdm
 
@@ -368,6 +375,34 @@ def _cmd_export(args) -> int:
     fmt = format_for(out, args.format)
     check_writable(out)  # before the slow part: say so now, not after rendering
     path = write_export(build_snapshot(store, view), out, fmt)
+    print(f"Đã ghi {path} ({path.stat().st_size / 1024:.0f} KB)")
+    return 0
+
+
+def _export_atlas(store, view, args) -> int:
+    from tqdm import tqdm
+
+    from dashboard.export.atlas import atlas_pdf
+    from dashboard.export.render import ExportError
+    from dashboard.export.writers import check_writable, write_atomic
+
+    if not args.each:
+        raise ExportError("--atlas đi cùng --each province hoặc --each district --area <mã tỉnh>.")
+    out = Path(args.out or f"tap-ban-do_{args.each}_{view.area or 'toan-quoc'}.pdf")
+    if out.suffix.lower() != ".pdf" or (args.format and args.format != "pdf"):
+        raise ExportError(
+            f"Tập bản đồ là một tệp PDF: đặt --out có đuôi .pdf (không phải '{out.name}')."
+        )
+    check_writable(out)
+    with tqdm(total=1, unit="bản đồ", desc="Tập bản đồ", file=sys.stderr) as bar:
+
+        def step(done: int, total: int, name: str) -> None:
+            bar.total = total
+            bar.set_postfix_str(name, refresh=False)
+            bar.n = done
+            bar.refresh()
+
+        path = write_atomic(out, atlas_pdf(store, view, args.each, progress=step))
     print(f"Đã ghi {path} ({path.stat().st_size / 1024:.0f} KB)")
     return 0
 

@@ -119,3 +119,28 @@ def test_a_view_that_is_not_there_is_named_with_the_ones_that_are(saved, tmp_pat
     assert not out.exists()
     assert main(["report", "--store", str(path), "--out", str(tmp_path / "x.odt")]) == 2
     assert "dùng đuôi .pptx, .pdf hoặc .docx" in capsys.readouterr().err
+
+
+def test_the_atlas_is_one_pdf_with_contents_numbered_pages_and_bookmarks(
+    demo_build, tmp_path, capsys
+):
+    out = tmp_path / "tap.pdf"
+    base = ["export", "--store", str(demo_build.path), "--year", "2020", "--level", "commune",
+            "--metric", "certified_share"]  # fmt: skip
+    assert main([*base, "--each", "district", "--area", "17", "--atlas", "--out", str(out)]) == 0
+    reader = pypdf.PdfReader(out)
+    districts = [o.title for o in reader.outline][1:]
+    assert len(reader.pages) == 1 + 10 and len(districts) == 10
+    contents = " ".join(reader.pages[0].extract_text().split())
+    assert "Tập bản đồ: Tỷ lệ xã đạt chuẩn an ninh trật tự — Tỉnh Hòa Bình, năm 2020" in contents
+    assert "mỗi trang một bản đồ cấp xã/phường" in contents
+    for i, name in enumerate(districts, 1):
+        assert f"{i}. {name} trang {i + 1}" in contents
+        page = " ".join(reader.pages[i].extract_text().split())
+        assert f"— {name}, năm 2020" in page and f"Trang {i + 1} · {name}" in page
+        assert reader.get_destination_page_number(reader.outline[i]) == i
+    # an atlas is one file, of a batch
+    assert main([*base, "--atlas", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "--atlas đi cùng --each" in capsys.readouterr().err
+    assert main([*base, "--each", "province", "--atlas", "--out", str(tmp_path / "x.png")]) == 2
+    assert "đặt --out có đuôi .pdf" in capsys.readouterr().err
