@@ -82,9 +82,9 @@ def atlas_pdf(store, view: MapView, each: str, by: str = "",
                      fontsize=7, color="#55606e", family=FONT)  # fmt: skip
             pdf.savefig(fig)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
-    writer.add_outline_item("Mục lục", 0)
+    writer.add_outline_item(title="Mục lục", page_number=0)
     for name, number in entries:
-        writer.add_outline_item(name, number - 1)
+        writer.add_outline_item(title=name, page_number=number - 1)
     final = io.BytesIO()
     writer.write(final)
     return final.getvalue()
