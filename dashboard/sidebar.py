@@ -321,6 +321,11 @@ def sidebar(store: Store, view: MapView, result: ViewResult) -> None:
                 sb, "Huyện/quận", districts, S.W_DISTRICT, on_district,
                 None if scoped and provinces.empty else "Toàn tỉnh",
             )  # fmt: skip
+    elif "district" not in levels:
+        sb.caption(
+            "Từ 01/07/2025 chính quyền địa phương còn hai cấp (tỉnh, xã): "
+            "không còn cấp huyện để lọc hay hiển thị."
+        )
     if area_row is not None and area_row["level"] == "commune":
         sb.caption(f"Đang xem: {md(area_row['name'])}")
 
