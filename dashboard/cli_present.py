@@ -139,7 +139,7 @@ def cmd_animate(args: argparse.Namespace) -> int:
     fmt = args.format or ext
     if fmt not in ANIMATION_FORMATS or (ext in ANIMATION_FORMATS and ext != fmt):
         raise ExportError(
-            f"Tệp '{out}': dùng đuôi .gif hoặc .mp4 (hoặc --format gif|mp4), trùng với định dạng."
+            f"Tệp '{out}': dùng đuôi .gif hoặc .mp4; --format gif|mp4, nếu có, phải khớp với đuôi tệp."
         )
     check_writable(out)
     location = resolve_store(args.store)

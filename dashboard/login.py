@@ -39,15 +39,23 @@ def session_actor() -> Actor:
     """Who is acting in a widget's callback (it runs before this run's `page_access`)."""
     access = st.session_state.get(ACCESS)
     if access is None:
-        return current_actor()
+        return _machine_actor()
     return Actor(access.user_id, access.name, access.role_label, _client())
+
+
+def _machine_actor() -> Actor:
+    """Single-machine mode: the computer's user, recorded as working on the page (the
+    audit then tells the page from the command line)."""
+    set_actor(None)
+    os_user = current_actor()
+    return Actor(os_user.user_id, os_user.name, "trang, một máy", _client())
 
 
 def page_access(store) -> Access | bool | None:
     """This run's access: an Access, None (single-machine mode), or False when the page
     must stop (the login screen or a refusal has been drawn)."""
     if not login_configured():
-        set_actor(None)
+        set_actor(_machine_actor())
         st.session_state[ACCESS] = None
         return None
     if not st.user.is_logged_in:

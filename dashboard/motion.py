@@ -50,7 +50,8 @@ def play_control(store, view: MapView) -> None:
                         "at": time.monotonic()}  # fmt: skip
 
         years = animation_years(store, view)
-        st.button(f"▶ Phát các năm {years[0]}–{years[-1]}", key="play_start", on_click=start,
+        st.button(f"Phát các năm {years[0]}–{years[-1]}", key="play_start", on_click=start,
+                  icon=":material/play_arrow:",
                   width="stretch", help="Bản đồ chuyển lần lượt qua từng năm; bấm Dừng để dừng.")  # fmt: skip
         return
     year = play["years"][play["i"]]

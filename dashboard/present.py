@@ -29,11 +29,21 @@ PRESENT_CSS = """
 .antt-present-sub { font-size: clamp(0.95rem, 1.1vw, 1.25rem); color: #55606e; }
 .antt-card { padding: 10px 14px !important; margin-bottom: 10px !important; }
 .antt-card > div:first-child { font-size: clamp(0.95rem, 1.1vw, 1.3rem) !important; }
-.antt-card .antt-card-value { font-size: clamp(1.5rem, 2vw, 2.4rem) !important; }
+.antt-card .antt-card-value { font-size: clamp(1.4rem, 1.8vw, 2.1rem) !important; }
 .antt-card .antt-card-value + div { font-size: clamp(0.95rem, 1vw, 1.2rem) !important; }
 iframe[title="streamlit_folium.st_folium"] { height: max(380px, calc(100vh - 150px)) !important; }
 .st-key-present_next_arrow, .st-key-present_prev_arrow { display: none !important; }
 .antt-present-where { font-size: 1.1rem; color: #55606e; text-align: center; }
+/* a laptop's 1366 × 768: the same, tighter, so the four figures stay on screen */
+@media (max-height: 820px) {
+  .antt-present-title { font-size: 1.45rem; }
+  .antt-present-name, .antt-present-sub { font-size: 0.95rem; }
+  .antt-card { padding: 4px 10px !important; margin-bottom: 6px !important; }
+  .antt-card > div:first-child { font-size: 0.85rem !important; }
+  .antt-card .antt-card-value { font-size: 1.2rem !important; line-height: 1.25 !important; }
+  .antt-card .antt-card-value + div { font-size: 0.8rem !important; }
+  .antt-present-where { font-size: 0.9rem; }
+}
 </style>
 """
 

@@ -98,8 +98,11 @@ def test_three_saved_views_shown_one_after_another_with_the_keyboard(srv, page):
     def shows(i: int) -> None:
         name, _address, title, legend = VIEWS[i]
         wait_for(lambda: _title(page) == title, what=f"the title of {name}")
-        wait_for(lambda: len(_legend(page)) == 1 and legend in _legend(page)[0],
-                 what=f"the legend of {name}")  # fmt: skip
+        wait_for(
+            lambda: len(_legend(page)) == 1 and legend in _legend(page)[0],
+            60,
+            what=f"the legend of {name}",
+        )  # a new base map: its geometry, then drawn
         assert page.locator(".antt-present-name").inner_text() == name  # text, not markup
         assert page.get_by_text(f"Khung nhìn {i + 1} / 3").is_visible()
         wait_idle(page)
@@ -191,14 +194,14 @@ def test_the_play_control_steps_through_the_years_and_the_gif_is_made(srv, page,
     page.goto(srv.url + "/?from=2024&to=2024&metric=certified_share")
     wait_for(lambda: any("năm 2024" in t for t in _legend(page)), what="the 2024 map")
     wait_idle(page)
-    play = page.get_by_role("button", name="▶ Phát các năm 2015–2024")
+    play = page.get_by_role("button", name="Phát các năm 2015–2024")
     play.scroll_into_view_if_needed()
     play.click()
     for year in (2015, 2016, 2017):  # the map moves on by itself, a year at a time
         wait_for(lambda y=year: any(f"năm {y}" in t for t in _legend(page)), what=f"the {year} map")
         wait_for(lambda y=year: f"from={y}&to={y}" in href(page), what=f"{year} in the URL")
-    page.get_by_role("button", name="⏸ Dừng", exact=False).click()
-    wait_for(lambda: page.get_by_role("button", name="▶ Phát các năm", exact=False).count() == 1,
+    page.get_by_role("button", name="Dừng (đang ở năm", exact=False).click()
+    wait_for(lambda: page.get_by_role("button", name="Phát các năm", exact=False).count() == 1,
              what="the player stopped")  # fmt: skip
     stopped = href(page)
     year = int(stopped.split("to=")[1][:4])  # 2017, or a year later if a step came first

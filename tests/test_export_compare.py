@@ -137,3 +137,20 @@ def test_cli_exports_a_comparison(store, tmp_path):
     )
     assert bad.returncode == 2 and "phải kết thúc trước" in bad.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_the_filters_line_names_the_compared_period_chosen(store):
+    """Found by a stranger's check: '--vs 2020' printed 'cuối năm 2025' (the default)."""
+    from dashboard.export.snapshot import build_snapshot
+    from geodata.view import MapView
+
+    side = MapView("certified_share", "province", 2026, 2026, compare="side", base_from=2020,
+                   base_to=2020)  # fmt: skip
+    assert (
+        "Trạng thái các xã cuối năm 2020 và cuối năm 2026"
+        in build_snapshot(store, side).subtitle[0]
+    )
+    change = side.with_(
+        year_from=2024, year_to=2024, compare="change", base_from=2018, base_to=2018
+    )
+    assert "cuối năm 2018 và cuối năm 2024" in build_snapshot(store, change).subtitle[0]

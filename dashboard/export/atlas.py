@@ -53,12 +53,11 @@ def atlas_pdf(store, view: MapView, each: str, by: str = "",
     jobs = batch_jobs(store, view, each, "pdf")
     now = datetime.now().replace(microsecond=0)
     snaps = []
+    total = 2 * len(jobs) + 1  # computing each area, drawing each page, the file
     for i, job in enumerate(jobs):
         if progress:
-            progress(i, len(jobs), job.name)
+            progress(i, total, f"tính {job.name}")
         snaps.append(build_snapshot(store, job.view, now=now, by=by))
-    if progress:
-        progress(len(jobs), len(jobs), "")
     units = store.units(snaps[0].result.version.version) if snaps else None
     parent = "Toàn quốc"
     if view.area and units is not None:
@@ -76,15 +75,21 @@ def atlas_pdf(store, view: MapView, each: str, by: str = "",
                                                      "CreationDate": now.astimezone()}) as pdf:  # fmt: skip
         for page in _contents(title, lines, entries):
             pdf.savefig(page)
-        for (name, number), snap in zip(entries, snaps, strict=True):
+        for i, ((name, number), snap) in enumerate(zip(entries, snaps, strict=True)):
+            if progress:
+                progress(len(jobs) + i, total, f"vẽ trang {number}: {name}")
             fig = draw(snap, A4_LANDSCAPE)
             fig.text(0.985, 0.012, f"Trang {number} · {name}", ha="right", va="bottom",
                      fontsize=7, color="#55606e", family=FONT)  # fmt: skip
             pdf.savefig(fig)
+    if progress:
+        progress(total - 1, total, "ghi mục lục và dấu trang")
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
     writer.add_outline_item(title="Mục lục", page_number=0)
     for name, number in entries:
         writer.add_outline_item(title=name, page_number=number - 1)
     final = io.BytesIO()
     writer.write(final)
+    if progress:
+        progress(total, total, "xong")
     return final.getvalue()

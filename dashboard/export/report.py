@@ -152,8 +152,11 @@ def pdf_report(parts: list[ReportPart], title: str, by: str, made_at: datetime) 
         "Subject": "; ".join(p.name for p in parts),
     }) as pdf:  # fmt: skip
         pdf.savefig(_text_page(title, cover_lines(parts, by, made_at)))
-        for p in parts:
-            pdf.savefig(draw(p.snap, A4_LANDSCAPE))
+        for i, p in enumerate(parts, 1):
+            fig = draw(p.snap, A4_LANDSCAPE)
+            fig.text(0.985, 0.985, f"{i}. {p.name}", ha="right", va="top", fontsize=9,
+                     color="#2563a8", family=FONT, weight="bold")  # fmt: skip
+            pdf.savefig(fig)
         for page in _table_pages("Tổng hợp số liệu", summary_rows(parts)):
             pdf.savefig(page)
     return out.getvalue()

@@ -74,16 +74,20 @@ def file_stem(view: MapView) -> str:
     return stem
 
 
-def filters_in_words(result: ViewResult, panels=None) -> tuple[str, ...]:
+def filters_in_words(
+    result: ViewResult, panels=None, spec: MapView | None = None
+) -> tuple[str, ...]:
     """The view's filters as two short Vietnamese lines (a comparison's notes on
-    carried figures are in the footer)."""
+    carried figures are in the footer). `spec` is the whole view: the compared period is
+    its own (the result's view is the one period, without it)."""
     v = result.view
+    base_year = (spec or v).base_period[1]
     metric = v.metric_info
     if metric.kind == "models":
         types = "; ".join(v.model_types) if v.model_types else "tất cả"
         what = f"Loại mô hình: {types} · mô hình hoạt động trong kỳ"
     elif panels is not None and panels.comparison is not None:
-        what = f"Trạng thái các xã cuối năm {v.base_period[1]} và cuối năm {v.year_to}"
+        what = f"Trạng thái các xã cuối năm {base_year} và cuối năm {v.year_to}"
     else:
         what = f"Trạng thái các xã cuối năm {v.year_to}"
     ver = result.version
@@ -142,7 +146,7 @@ def build_snapshot(store, view: MapView, now: datetime | None = None, by: str = 
         cards=tuple(panel_cards(store, panels)),
         layers=layers,
         title=title,
-        subtitle=filters_in_words(main, panels),
+        subtitle=filters_in_words(main, panels, view),
         legend_title=legend,
         source=(
             f"Nguồn số liệu: {data_source} (kho {store.label}).",
