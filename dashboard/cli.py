@@ -380,8 +380,7 @@ def _cmd_export(args) -> int:
 
 
 def _export_atlas(store, view, args) -> int:
-    from tqdm import tqdm
-
+    from dashboard.cli_present import progress_bar
     from dashboard.export.atlas import atlas_pdf
     from dashboard.export.render import ExportError
     from dashboard.export.writers import check_writable, write_atomic
@@ -394,14 +393,7 @@ def _export_atlas(store, view, args) -> int:
             f"Tập bản đồ là một tệp PDF: đặt --out có đuôi .pdf (không phải '{out.name}')."
         )
     check_writable(out)
-    with tqdm(total=1, unit="bản đồ", desc="Tập bản đồ", file=sys.stderr) as bar:
-
-        def step(done: int, total: int, name: str) -> None:
-            bar.total = total
-            bar.set_postfix_str(name, refresh=False)
-            bar.n = done
-            bar.refresh()
-
+    with progress_bar("Tập bản đồ", "bước") as step:
         path = write_atomic(out, atlas_pdf(store, view, args.each, progress=step))
     print(f"Đã ghi {path} ({path.stat().st_size / 1024:.0f} KB)")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from dashboard.export.report_formats import DEFAULT_TITLE, REPORT_FORMATS
@@ -42,6 +43,23 @@ def add_parsers(sub, add_store, add_full_view) -> None:
     add_full_view(animate)
     animate.add_argument("--format", choices=("gif", "mp4"), help="mặc định: theo đuôi --out")
     animate.add_argument("--out", required=True, help="tệp cần ghi (.gif hoặc .mp4)")
+
+
+@contextmanager
+def progress_bar(desc: str, unit: str, total: int = 1):
+    """A tqdm bar on stderr driven by the `(done, total, what)` callbacks of the report,
+    animation and atlas writers (their totals are known only once they start)."""
+    from tqdm import tqdm
+
+    with tqdm(total=total, unit=unit, desc=desc, file=sys.stderr) as bar:
+
+        def step(done: int, total: int, what: str) -> None:
+            bar.total = total
+            bar.set_postfix_str(what, refresh=False)
+            bar.n = done
+            bar.refresh()
+
+        yield step
 
 
 def cmd_views(args: argparse.Namespace) -> int:
@@ -94,7 +112,6 @@ def _report_format(out: Path, fmt: str | None) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
 
     from dashboard.export.report import report_bytes, report_parts
     from dashboard.export.writers import check_writable, write_atomic
@@ -109,13 +126,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     check_writable(out)  # before the slow part
     saved = list_views(store) if args.views is None else [find_view(store, r) for r in args.views]
     by = current_actor().label
-    with tqdm(total=len(saved), unit="bản đồ", desc="Tính các khung nhìn", file=sys.stderr) as bar:
-
-        def step(done: int, total: int, name: str) -> None:
-            bar.set_postfix_str(name, refresh=False)
-            bar.n = done
-            bar.refresh()
-
+    with progress_bar("Tính các khung nhìn", "bản đồ", len(saved)) as step:
         parts = report_parts(store, saved, by=by, progress=step)
     print(f"Đang ghi {REPORT_FORMATS[fmt]}…", file=sys.stderr, flush=True)
     path = write_atomic(out, report_bytes(parts, fmt, args.title, by))
@@ -125,7 +136,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_animate(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
 
     from dashboard.cli import view_from_args
     from dashboard.export.animate import ANIMATION_FORMATS, animation_bytes
@@ -145,14 +155,7 @@ def cmd_animate(args: argparse.Namespace) -> int:
     location = resolve_store(args.store)
     store = open_store(location)
     view = view_from_args(args)
-    with tqdm(total=1, unit="bước", desc="Ảnh động", file=sys.stderr) as bar:
-
-        def step(done: int, total: int, what: str) -> None:
-            bar.total = total
-            bar.set_postfix_str(what, refresh=False)
-            bar.n = done
-            bar.refresh()
-
+    with progress_bar("Ảnh động", "bước") as step:
         data = animation_bytes(store, view, fmt, current_actor().label, step)
     path = write_atomic(out, data)
     record(location, "export", f"{fmt}: các năm {view.year_from}–{view.year_to} → {out.name}", 1)
