@@ -108,24 +108,19 @@
   // geometry comes over HTTP under a content-hashed URL (the browser keeps it), never
   // in the websocket message; the app may be served under a base path
   var base = window.location.pathname.split("/component/")[0].replace(/\/$/, "");
-  // A request that hangs is given up after 15 s and made once more (once in CI a map
-  // stayed blank after Page Down replaced its frame; a geometry request that never
-  // finished is the suspect, not proven)
+  // a request that fails (a dropped connection) is made once more; a slow one is left
+  // to finish (a big commune layer over a slow office link may take long)
   function load(url, tries) {
     tries = tries === undefined ? 2 : tries;
-    var ctl = window.AbortController ? new AbortController() : null;
-    var timer = ctl ? setTimeout(function () { ctl.abort(); }, 15000) : null;
-    return fetch(base + url, {credentials: "same-origin", signal: ctl ? ctl.signal : undefined})
+    return fetch(base + url, {credentials: "same-origin"})
       .then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status + " " + url);
         return r.json();
       })
-      .then(function (doc) { clearTimeout(timer); return doc; },
-            function (err) {
-              clearTimeout(timer);
-              if (tries > 1) return load(url, tries - 1);
-              throw err;
-            });
+      .catch(function (err) {
+        if (tries > 1) return load(url, tries - 1);
+        throw err;
+      });
   }
   // the marker-cluster plugin, loaded on first use (model points are off by default)
   A.withCluster = function (done) {

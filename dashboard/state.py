@@ -48,15 +48,20 @@ def mode_of(view: MapView) -> str:
 
 
 def init_view(store, default: MapView, find_saved=None) -> MapView:
-    """The session's view: from the URL on the first run and whenever the browser
-    brings a URL this session did not write (Back, Forward: Streamlit reruns the page
-    with that history entry's query string); otherwise from session state.
+    """The session's view: from the URL on the first run and on Back/Forward (Streamlit
+    reruns the page with that history entry's query string and marks the run as a
+    history navigation); otherwise from session state.
+
+    Only a run the browser marks as history navigation may replace the view. A rerun
+    from an input sent before the last run's address reached the browser carries the
+    address before it; read as "Back", it threw away the input before (two quick arrow
+    presses on the year slider moved it one year, a presenter's key press was lost).
 
     `?saved=ID` opens a saved view (`find_saved(ID)` gives it, or None when it is not
     there or not the person's to see); `?present=1` is the presentation mode."""
     url = dict(st.query_params)
     ss = st.session_state
-    if VIEW not in ss or url != ss.get(URL_SEEN, url):
+    if VIEW not in ss or (url != ss.get(URL_SEEN, url) and _history_navigation()):
         ss[PRESENT] = url.get("present") == "1"
         ss[SAVED] = None
         ref = url.get("saved", "")
@@ -74,6 +79,16 @@ def init_view(store, default: MapView, find_saved=None) -> MapView:
         ss[MESSAGES] = msgs
         ss[URL_SEEN] = url
     return ss[VIEW]
+
+
+def _history_navigation() -> bool:
+    """Whether this run is the browser's Back/Forward (Streamlit's run context says so;
+    it is not public API, hence the default: without it, any address this session did
+    not write last is taken as one, as before)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(getattr(ctx, "is_history_navigation", True)) if ctx is not None else True
 
 
 def open_saved(store, saved, default: MapView) -> MapView:

@@ -144,44 +144,40 @@ def wait_for(predicate, timeout: float = 30, what: str = "condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+IDLE = """() => { const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.dataset.testScriptState === "notRunning"
+    && app.dataset.testConnectionState === "CONNECTED"; }"""
+
+
 def wait_idle(page, timeout: float = 60) -> None:
-    """Until Streamlit is not running the script (its status widget is gone)."""
-    wait_for(
-        lambda: page.locator('[data-testid="stStatusWidget"]').count() == 0,
-        timeout,
-        "the app to finish running",
-    )
+    """Until Streamlit is not running the script, as its frontend says (`stApp`'s
+    `data-test-script-state`, set the moment a rerun is asked for), twice in a row: a
+    map drawn by the last run reports itself to the server just after the run ends.
+    (The status widget this used to watch appears only half a second into a run.)"""
+    quiet = 0
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        quiet = quiet + 1 if page.evaluate(IDLE) else 0
+        if quiet >= 3:
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for the app to finish running")
 
 
-def pick_option(page, combobox: str, option: str, tries: int = 3, typed: str = "") -> None:
-    """Open a selectbox and click one of its options, as a person does (typing `typed`
-    first to filter a long list). A rerun that lands between the two (the page
-    redraws) closes the list, or puts the old value back: open it again."""
-    for attempt in range(tries):
-        wait_idle(page)
-        page.get_by_role("combobox", name=combobox).click()
-        if typed:
-            page.keyboard.type(typed)
-        item = page.get_by_role("option", name=option)
-        try:
-            item.wait_for(state="visible", timeout=5_000)
-        except Exception:
-            if attempt == tries - 1:
-                raise
-            continue
-        item.click()
-        # a rerun already on its way (a new map reporting itself) can redraw the box
-        # with the view's old value before the choice arrives: a person picks again
-        box = page.get_by_role("combobox", name=combobox)
-        try:
-            wait_for(lambda b=box: b.input_value() == option, 5, f"{option} chosen")
-            wait_idle(page)
-            if box.input_value() == option:
-                return
-        except AssertionError:
-            pass
-        if attempt == tries - 1:
-            raise AssertionError(f"{option} did not stay chosen in {combobox}")
+def pick_option(page, combobox: str, option: str, typed: str = "") -> None:
+    """Open a selectbox and click one of its options, as a person does: the box brought
+    on screen first (a click that scrolls the page opens the list and the scroll closes
+    it again), then `typed` to filter a long list; the choice stays once the page is idle."""
+    wait_idle(page)
+    box = page.get_by_role("combobox", name=combobox)
+    box.scroll_into_view_if_needed()
+    box.click()
+    if typed:
+        page.keyboard.type(typed)
+    page.get_by_role("option", name=option).click()
+    wait_for(lambda: box.input_value() == option, what=f"{option} chosen in {combobox}")
+    wait_idle(page)
+    assert box.input_value() == option, f"{option} did not stay chosen in {combobox}"
 
 
 @contextlib.contextmanager
@@ -286,13 +282,18 @@ class Wire:
 @contextlib.contextmanager
 def offline_page(browser, width: int, height: int, shot: str):
     """A page in a new browser context of that size that may reach no other host; its
-    screenshot is kept in test-artifacts/ as `shot`.png when the test ends."""
+    screenshot is kept in test-artifacts/ as `shot`.png when the test ends (`shot`-failed.png
+    when it fails)."""
     ctx = browser.new_context(viewport={"width": width, "height": height})
     pg = ctx.new_page()
     guard = OfflineGuard(pg)
     try:
         yield pg
         pg.screenshot(path=str(ARTIFACTS / f"{shot}.png"))
+    except BaseException:
+        with contextlib.suppress(Exception):  # what the page showed when the test failed
+            pg.screenshot(path=str(ARTIFACTS / f"{shot}-failed.png"))
+        raise
     finally:
         ctx.close()
     assert guard.blocked == [], f"requests to other hosts: {guard.blocked[:5]}"
@@ -325,3 +326,40 @@ def click_unit(page, frame, code: str) -> None:
     page.mouse.move(box["x"] + x - 2, box["y"] + y, steps=3)
     page.mouse.move(box["x"] + x, box["y"] + y, steps=3)
     page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+class AddressHold:
+    """Holds back the server's new-address messages (`page_info_changed`) on the page's
+    websocket until `release()`, every other message passing as it comes: the page then
+    sends its next input with the address before, as it does for real when a person is
+    quicker than the last run's end. It must be made before the page's first visit."""
+
+    def __init__(self, page):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self._msg = ForwardMsg
+        self.holding = False
+        self.held: list[bytes] = []
+        self._to_page = None
+        page.route_web_socket("**/_stcore/stream", self._route)
+
+    def _route(self, ws) -> None:
+        server = ws.connect_to_server()
+        ws.on_message(server.send)
+        server.on_message(lambda m: self._from_server(ws, m))
+
+    def _from_server(self, ws, message) -> None:
+        if self.holding and isinstance(message, bytes):
+            msg = self._msg()
+            msg.ParseFromString(message)
+            if msg.WhichOneof("type") == "page_info_changed":
+                self.held.append(message)
+                self._to_page = ws
+                return
+        ws.send(message)
+
+    def release(self) -> None:
+        self.holding = False
+        for message in self.held:
+            self._to_page.send(message)
+        self.held.clear()
