@@ -233,7 +233,10 @@ def draw_maps(store: Store, view: MapView, panels, base: BaseLayers, points, col
                 key=panel.key,
                 height=MAP_HEIGHT,
                 width="stretch",
-                returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
+                # the click's tooltip only: streamlit-folium starts its click count at 0
+                # against a default of None, so returning the count made every new map
+                # report itself with one more run of the page
+                returned_objects=["last_object_clicked_tooltip"],
                 feature_group_to_add=values_layer(payload, points),
             )
         outs.append((panel.key, out))
@@ -306,13 +309,11 @@ def handle_click(store, view: MapView, result: ViewResult, key: str, out) -> Non
     is remembered, since streamlit-folium keeps reporting it)."""
     if not out:
         return
-    count = out.get("last_object_clicked_count") or 0
-    tip = out.get("last_object_clicked_tooltip") or ""
-    ident = (count, tip)  # a new click has a new stamp in its tooltip (see map_script.js)
-    seen = st.session_state.setdefault(S.CLICK_SEEN, {})
-    if count <= 0 or seen.get(key) == ident:
+    tip = out.get("last_object_clicked_tooltip") or ""  # a click's tooltip has its own
+    seen = st.session_state.setdefault(S.CLICK_SEEN, {})  # stamp (see map_script.js)
+    if not tip or seen.get(key) == tip:
         return
-    seen[key] = ident
+    seen[key] = tip
     match = CODE_IN_TOOLTIP.search(tip)
     if not match or match.group(1) not in set(result.rows["code"]):
         return

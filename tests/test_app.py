@@ -148,8 +148,7 @@ def test_district_level_is_not_offered_after_the_reform(app):
 def test_clicking_a_unit_drills_into_it(app):
     at = app(**{"to": "2020", "from": "2020"}, metric="certified_share")
     at.fake.reply = {
-        "last_object_clicked_tooltip": "Tỉnh Hòa Bình Mã: 17 ...",
-        "last_object_clicked_count": 1,
+        "last_object_clicked_tooltip": "Tỉnh Hòa Bình Mã: 17 ... #1764640000000",
     }
     at.run()
     v = _view(at)

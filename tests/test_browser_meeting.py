@@ -221,7 +221,9 @@ def test_model_types_offer_no_english_select_all(server, page):
     page.goto(f"{server.url}/?to=2026")
     map_frame(page)
     wait_idle(page)
-    page.get_by_role("combobox", name="Loại mô hình").click()
+    box = page.get_by_role("combobox", name="Loại mô hình")
+    box.scroll_into_view_if_needed()  # on screen first, as a person sees it
+    box.click()
     wait_for(lambda: page.get_by_role("option").count() > 3, what="the model types listed")
     body = page.inner_text("body")
     assert "Select all" not in body and "Select " not in body
