@@ -112,10 +112,7 @@ def run(args) -> dict:
                 r["geometry_first_mb"] = wire.geometry()[0] / 1e6
                 progress(r, "cold_demo_s", "first_ws_mb", "first_http_mb", "geometry_first_mb")
                 # what a new browser asked for: replayed below for many sessions at once
-                deadline = time.monotonic() + 30
-                while len(wire.sent) < 2 and time.monotonic() < deadline:
-                    time.sleep(0.1)  # the map's answer follows its drawing
-                rec = recording(wire)
+                rec = recording(wire)  # the page's one run (a new map no longer reruns it)
                 # a filter change
                 changes, ws = [], []
                 for _ in range(2 if quick else 5):

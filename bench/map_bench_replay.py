@@ -6,10 +6,10 @@ browser share two cores, and one Chromium page booting Streamlit's frontend and 
 10,040 polygons needs more CPU than the server spends on its session, so N Chromium pages
 measure mostly Chromium. A replayed session asks the server for exactly what the browser
 asked: every HTTP request of a new browser (gzip accepted, six connections, as Chromium
-opens), then on the websocket the browser's own messages (the first run; once the map's
-data has arrived, the map's answer, which runs the script again). It times when the
-map's data arrived on the socket and when the second run finished, and decodes nothing
-it does not need, so it leaves the cores to the server.
+opens), then on the websocket the browser's own run requests, each once the run before
+has finished (one since a new map stopped reporting itself with a second run). It times
+when the map's data arrived on the socket and when the last run finished, and decodes
+nothing it does not need, so it leaves the cores to the server.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
@@ -32,7 +33,7 @@ class Recording:
     """What a new browser asked for when it opened the map (see `tests.browser_support.Wire`)."""
 
     urls: tuple[str, ...]
-    messages: tuple[bytes, ...]  # BackMsgs: the first run, then the map's answer
+    messages: tuple[bytes, ...]  # the page's run requests (BackMsg rerun_script), in order
 
 
 def recording(wire) -> Recording:
@@ -43,9 +44,15 @@ def recording(wire) -> Recording:
         base = base or f"{p.scheme}://{p.netloc}"
         if u.startswith(base) and "/_stcore/stream" not in u:
             urls.append(u[len(base) :])
-    if len(wire.sent) < 2:
-        raise RuntimeError(f"the page sent {len(wire.sent)} websocket messages, expected 2")
-    return Recording(tuple(urls), tuple(wire.sent[:2]))
+    runs = []
+    for raw in wire.sent:
+        msg = BackMsg()
+        msg.ParseFromString(raw)
+        if msg.WhichOneof("type") == "rerun_script":
+            runs.append(raw)
+    if not runs:
+        raise RuntimeError("the page asked for no run on its websocket: nothing to replay")
+    return Recording(tuple(urls), tuple(runs))
 
 
 def _fetch_all(host: str, port: int, paths: list[str], agent: str = "") -> int:
@@ -85,7 +92,7 @@ def _until_finished(ws, t0: float, data_at: list[float]) -> None:
 
 def replay(rec: Recording, url: str, start: threading.Event, agent: str = "") -> dict:
     """One session; seconds from `start` to the map's data on the socket and to the end
-    of the second run, and the HTTP bytes it received. `agent` is its User-Agent (behind
+    of its last run, and the HTTP bytes it received. `agent` is its User-Agent (behind
     nginx, which replica serves a browser depends on its address and browser)."""
     p = urlparse(url)
     start.wait()
@@ -100,10 +107,9 @@ def replay(rec: Recording, url: str, start: threading.Event, agent: str = "") ->
         open_timeout=300,
         user_agent_header=agent or None,
     ) as ws:
-        ws.send(rec.messages[0])
-        _until_finished(ws, t0, data_at)
-        ws.send(rec.messages[1])
-        _until_finished(ws, t0, [])
+        for message in rec.messages:  # one run since a new map stopped reporting itself
+            ws.send(message)
+            _until_finished(ws, t0, data_at)
         done = time.perf_counter() - t0
     if not data_at:
         raise RuntimeError("a replayed session never received the map's data")
