@@ -192,3 +192,19 @@ def test_model_points_are_offered_for_a_district(app, store):
     assert n_points == active[["lon", "lat"]].dropna().shape[0] > 0
     national = app(**{"to": "2014", "from": "2014"})
     assert national.sidebar.checkbox(key="w_points").disabled
+
+
+def test_an_area_moved_by_the_reform_keeps_its_message_through_the_next_year(app):
+    """Two quick steps past 2025: the move is said at the first, and still at the second
+    (it repairs nothing, and the message used to vanish with it)."""
+    at = app(**{"from": "2024", "to": "2024", "level": "district", "area": "17"})
+    at.sidebar.slider(key="w_year").set_value(2025).run()
+    assert _view(at).area == "25"
+    said = " ".join(w.value for w in at.warning)
+    assert "nay thuộc Tỉnh Phú Thọ" in said
+    at.sidebar.slider(key="w_year").set_value(2026).run()
+    assert (_view(at).area, _view(at).year_to) == ("25", 2026)
+    assert "nay thuộc Tỉnh Phú Thọ" in " ".join(w.value for w in at.warning)
+    # back before the reform: the move is no longer said
+    at.sidebar.slider(key="w_year").set_value(2024).run()
+    assert "nay thuộc" not in " ".join(w.value for w in at.warning)
