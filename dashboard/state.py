@@ -106,22 +106,22 @@ def saved_id(view: MapView) -> str:
     return saved[0] if saved and saved[1] == view else ""
 
 
-MOVED = "moved"  # (area, messages) of the last repair that moved the area
+MOVED = "moved"  # (area, year, messages) of the last repair that moved the area
 
 
 def set_view(store, view: MapView) -> MapView:
     """Store a view after repairing what the store cannot show (messages kept for the page).
 
     The messages of a repair that moved the area ("Tỉnh Hòa Bình … nay thuộc Tỉnh Phú
-    Thọ") stay while that area is shown after the reform: the next year step repairs
+    Thọ") stay while that area is shown from that year on: the next year step repairs
     nothing, and two quick steps past 2025 showed the move for one run only."""
     repaired, msgs = repair_view(store, view, [], query_view)
     ss = st.session_state
     if repaired.area and repaired.area != view.area:
-        ss[MOVED] = (repaired.area, list(msgs))
+        ss[MOVED] = (repaired.area, repaired.year_to, list(msgs))
     moved = ss.get(MOVED)
-    if moved and moved[0] == repaired.area == view.area and repaired.year_to >= 2025:
-        msgs = [m for m in moved[1] if m not in msgs] + msgs
+    if moved and moved[0] == repaired.area == view.area and repaired.year_to >= moved[1]:
+        msgs = [m for m in moved[2] if m not in msgs] + msgs
     elif moved and moved[0] != repaired.area:
         ss[MOVED] = None
     ss[VIEW] = repaired
